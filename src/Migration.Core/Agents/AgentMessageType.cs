@@ -1,0 +1,9 @@
+namespace Migration.Core.Agents;
+
+public enum AgentMessageType
+{
+    TaskDelegation,
+    StatusUpdate,
+    ErrorReport,
+    DataRequest,
+}

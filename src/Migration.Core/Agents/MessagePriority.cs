@@ -1,0 +1,9 @@
+namespace Migration.Core.Agents;
+
+public enum MessagePriority
+{
+    Low,
+    Medium,
+    High,
+    Critical,
+}

@@ -1,0 +1,3 @@
+namespace Migration.Core.Catalog;
+
+public sealed record CheckConstraintInfo(string Name, string Definition);

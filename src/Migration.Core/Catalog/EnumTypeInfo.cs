@@ -1,0 +1,3 @@
+namespace Migration.Core.Catalog;
+
+public sealed record EnumTypeInfo(QualifiedName Name, IReadOnlyList<string> Labels);

@@ -1,0 +1,5 @@
+using Migration.Core.Agents;
+
+namespace Migration.Core.Events;
+
+public sealed record ErrorPayload(ErrorContext Error) : EventPayload;

@@ -1,0 +1,3 @@
+namespace Migration.Core.Events;
+
+public sealed record TableCompletedPayload(string Table, long Rows, TimeSpan Duration, double RowsPerSecond) : EventPayload;

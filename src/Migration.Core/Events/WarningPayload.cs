@@ -1,0 +1,3 @@
+namespace Migration.Core.Events;
+
+public sealed record WarningPayload(string? Table, string Message) : EventPayload;

@@ -1,0 +1,28 @@
+namespace Migration.Core.Migrations;
+
+/// <summary>
+/// The seed's adaptive batching knobs. Defaults are chosen for binary COPY on this class of machine (see
+/// README "Figures"): 10k-row pages are the knee of the curve; 1k pages cost ~1.5x, 50k pages gain nothing.
+/// </summary>
+public sealed record BatchSettings
+{
+    public int BaseBatchSize { get; init; } = 10_000;
+    public int MinBatchSize { get; init; } = 1_000;
+    public int MaxBatchSize { get; init; } = 50_000;
+    public double AdjustmentFactor { get; init; } = 0.25;
+    public TimeSpan PerformanceThreshold { get; init; } = TimeSpan.FromSeconds(2);
+
+    public static BatchSettings Default { get; } = new();
+
+    /// <summary>Returns the problems with these settings, empty when they are valid.</summary>
+    public IReadOnlyList<(string Field, string Problem)> Validate()
+    {
+        var problems = new List<(string, string)>();
+        if (MinBatchSize < 1) problems.Add((nameof(MinBatchSize), "must be at least 1"));
+        if (MaxBatchSize < MinBatchSize) problems.Add((nameof(MaxBatchSize), "must not be smaller than the minimum batch size"));
+        if (BaseBatchSize < MinBatchSize || BaseBatchSize > MaxBatchSize) problems.Add((nameof(BaseBatchSize), "must lie between the minimum and maximum batch size"));
+        if (AdjustmentFactor is <= 0 or >= 1) problems.Add((nameof(AdjustmentFactor), "must be greater than 0 and less than 1"));
+        if (PerformanceThreshold <= TimeSpan.Zero) problems.Add((nameof(PerformanceThreshold), "must be positive"));
+        return problems;
+    }
+}

@@ -1,0 +1,29 @@
+using Migration.Core.Catalog;
+using Migration.Core.Migrations;
+
+namespace Migration.Core.Planning;
+
+/// <summary>How one table is moved.</summary>
+/// <param name="KeyColumns">The paging key (empty for ctid ranges).</param>
+/// <param name="CreateInTarget">The target has no such table: it is created from the source definition.</param>
+/// <param name="DependsOn">Parents (through foreign keys) that are loaded in earlier waves.</param>
+public sealed record TablePlan(
+    QualifiedName Table,
+    TableClass Class,
+    long EstimatedRows,
+    int Wave,
+    WritePath WritePath,
+    PagingStrategy Paging,
+    IReadOnlyList<string> KeyColumns,
+    bool CreateInTarget,
+    int InitialBatchSize,
+    TimeSpan EstimatedDuration,
+    IReadOnlyList<QualifiedName> DependsOn,
+    string Strategy,
+    string Reason,
+    TableMapping Mapping)
+{
+    public string PagingDescription => Paging == PagingStrategy.Keyset
+        ? $"keyset on ({string.Join(", ", KeyColumns)})"
+        : "ctid block ranges (no primary or unique not-null key)";
+}

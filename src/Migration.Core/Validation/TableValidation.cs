@@ -1,0 +1,14 @@
+namespace Migration.Core.Validation;
+
+/// <summary>Full validation of one table: counts, order-independent content checksums, orphans.</summary>
+public sealed record TableValidation(
+    string Table,
+    long SourceRows,
+    long TargetRows,
+    string SourceChecksum,
+    string TargetChecksum,
+    long OrphanRows,
+    IReadOnlyList<string> Issues)
+{
+    public bool Passed => Issues.Count == 0;
+}

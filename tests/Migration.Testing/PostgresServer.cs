@@ -1,0 +1,77 @@
+using Npgsql;
+using Testcontainers.PostgreSql;
+
+namespace Migration.Testing;
+
+/// <summary>
+/// A real PostgreSQL server for a test run: the one tests/run.sh started (MIGRATION_TEST_POSTGRES holds an admin
+/// connection string), or a Testcontainers container when a Docker engine is available. Each test takes a database
+/// of its own from <see cref="CreateDatabaseAsync"/>.
+/// </summary>
+public sealed class PostgresServer : IAsyncLifetime
+{
+    public const string EnvironmentVariable = "MIGRATION_TEST_POSTGRES";
+
+    private PostgreSqlContainer? _container;
+
+    /// <summary>Connection string of the server's maintenance database (postgres) as a superuser.</summary>
+    public string AdminConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            AdminConnectionString = configured;
+            return;
+        }
+
+        if (!DockerAvailability.IsAvailable())
+        {
+            throw new InvalidOperationException(
+                $"No PostgreSQL for the tests: set {EnvironmentVariable} to an admin connection string, run tests/run.sh " +
+                "(it starts one), or run with a Docker engine for Testcontainers.");
+        }
+
+        _container = new PostgreSqlBuilder("postgres:16").Build();
+        await _container.StartAsync();
+        AdminConnectionString = _container.GetConnectionString();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_container is not null)
+        {
+            await _container.DisposeAsync();
+        }
+    }
+
+    /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 63)].ToLowerInvariant();
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    /// <summary>Runs SQL (several statements allowed) against the database of <paramref name="connectionString"/>.</summary>
+    public static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static async Task<T> ScalarAsync<T>(string connectionString, string sql, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return (T)Convert.ChangeType(value!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
