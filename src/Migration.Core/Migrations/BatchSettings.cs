@@ -21,7 +21,7 @@ public sealed record BatchSettings
         if (MinBatchSize < 1) problems.Add((nameof(MinBatchSize), "must be at least 1"));
         if (MaxBatchSize < MinBatchSize) problems.Add((nameof(MaxBatchSize), "must not be smaller than the minimum batch size"));
         if (BaseBatchSize < MinBatchSize || BaseBatchSize > MaxBatchSize) problems.Add((nameof(BaseBatchSize), "must lie between the minimum and maximum batch size"));
-        if (AdjustmentFactor is <= 0 or >= 1) problems.Add((nameof(AdjustmentFactor), "must be greater than 0 and less than 1"));
+        if (AdjustmentFactor is not (> 0 and < 1)) problems.Add((nameof(AdjustmentFactor), "must be greater than 0 and less than 1"));
         if (PerformanceThreshold <= TimeSpan.Zero) problems.Add((nameof(PerformanceThreshold), "must be positive"));
         return problems;
     }
