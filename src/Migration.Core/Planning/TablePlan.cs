@@ -23,6 +23,9 @@ public sealed record TablePlan(
     string Reason,
     TableMapping Mapping)
 {
+    /// <summary>Binary unless a column's binary form would carry source-only type OIDs (see <see cref="CopyFormat"/>).</summary>
+    public CopyFormat CopyFormat { get; init; } = CopyFormat.Binary;
+
     public string PagingDescription => Paging == PagingStrategy.Keyset
         ? $"keyset on ({string.Join(", ", KeyColumns)})"
         : "ctid block ranges (no primary or unique not-null key)";

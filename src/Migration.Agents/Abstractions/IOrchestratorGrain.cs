@@ -1,0 +1,46 @@
+using Migration.Core.Execution;
+using Migration.Core.Migrations;
+using Migration.Core.Validation;
+using Orleans.Concurrency;
+
+namespace Migration.Agents.Abstractions;
+
+/// <summary>
+/// The orchestrator: one activation per migration (key = migration id) cluster-wide, so its state machine and
+/// decision gates have exactly one writer. State persisted in Redis; a reminder brings it back after a crash.
+/// </summary>
+public interface IOrchestratorGrain : IGrainWithStringKey
+{
+    /// <summary>Discovery, planning and mapping; returns with the plan awaiting approval.</summary>
+    Task<MigrationSnapshot> CreateAsync(CreateMigrationCommand command);
+
+    /// <summary>Null when no migration has this id.</summary>
+    [AlwaysInterleave]
+    Task<MigrationSnapshot?> GetAsync();
+
+    Task<MigrationSnapshot> ApproveAsync(string approvedBy, ForeignKeyMode foreignKeyMode, string? comment);
+
+    Task<MigrationSnapshot> StartAsync(string startedBy, bool autoApprove);
+
+    Task<MigrationSnapshot> PauseAsync(string reason);
+
+    Task<MigrationSnapshot> ResumeAsync();
+
+    Task<MigrationSnapshot> CancelAsync(string reason);
+
+    /// <summary>Runs the full validation now (counts, checksums, orphans) and records the report.</summary>
+    Task<ValidationReport> ValidateAsync();
+
+    /// <summary>Makes sure an unfinished migration is being driven (after a restart).</summary>
+    Task WakeAsync();
+
+    // Messages from the execution agents: short, and interleaved so a pause waiting for a worker cannot deadlock.
+    [AlwaysInterleave]
+    Task ReportBatchAsync(BatchResult batch);
+
+    [AlwaysInterleave]
+    Task ReportTableCompletedAsync(TableCopyResult result);
+
+    [AlwaysInterleave]
+    Task ReportTableFailedAsync(string table, Core.Agents.ErrorContext error);
+}

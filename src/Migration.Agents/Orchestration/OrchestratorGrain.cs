@@ -1,0 +1,745 @@
+using Migration.Agents.Abstractions;
+using Migration.Agents.Messaging;
+using Migration.Core.Abstractions;
+using Migration.Core.Agents;
+using Migration.Core.Events;
+using Migration.Core.Execution;
+using Migration.Core.Migrations;
+using Migration.Core.Planning;
+using Migration.Core.Validation;
+using Microsoft.Extensions.Logging;
+
+namespace Migration.Agents.Orchestration;
+
+/// <summary>
+/// The Orchestrator agent: the migration's state machine (Discovery → Planning → Mapping → AwaitingApproval →
+/// Execution → Validation → Completed, with Paused and Failed), its decision gates, and the driver that delegates to
+/// the specialist agents. One activation per migration cluster-wide; the driver runs on the grain's scheduler, so the
+/// state has one writer. A reminder (and the start-up recovery service) re-activates it after a crash and the driver
+/// continues from the checkpoints committed in the target.
+/// </summary>
+public sealed partial class OrchestratorGrain(
+    [PersistentState("orchestrator", "migrations")] IPersistentState<OrchestratorState> state,
+    IMigrationEventLog events,
+    IDecisionHistory decisions,
+    IMigrationRegistry registry,
+    AgentJournal journal,
+    ITargetSchemaBuilder schemaBuilder,
+    IControlStore controlStore,
+    IRowCounter rowCounter,
+    TimeProvider clock,
+    ILogger<OrchestratorGrain> logger) : Grain, IOrchestratorGrain, IRemindable
+{
+    private const string ReminderName = "drive";
+    private static readonly TimeSpan StateSaveInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan WorkerCheckInterval = TimeSpan.FromSeconds(15);
+
+    private readonly Dictionary<string, TaskCompletionSource<bool>> _tableDone = new(StringComparer.Ordinal);
+    private CancellationTokenSource? _driverStop;
+    private Task? _driver;
+    private readonly SemaphoreSlim _saveLock = new(1, 1);
+    private DateTimeOffset _lastSave;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private OrchestratorState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        EnsureDriver();
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_driverStop is not null)
+        {
+            await _driverStop.CancelAsync();
+        }
+
+        if (S.Exists)
+        {
+            await SaveAsync();
+        }
+    }
+
+    public async Task<MigrationSnapshot> CreateAsync(CreateMigrationCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (S.Exists)
+        {
+            return await SnapshotAsync();
+        }
+
+        S.Exists = true;
+        S.Command = command;
+        S.CreatedAt = clock.GetUtcNow();
+        await decisions.RecordAsync(Id, new DecisionRecord(Guid.NewGuid().ToString("N"), "Create a migration", [], "", "",
+            "created", command.RequestedBy, S.CreatedAt, command.Description));
+
+        try
+        {
+            await ChangePhaseAsync(MigrationPhase.Discovery, "analysing the source and target databases");
+            await journal.SendAsync(Id, AgentId.Orchestrator, AgentId.SchemaAnalysis, AgentMessageType.TaskDelegation,
+                "read both catalogs and classify the source tables", MessagePriority.High, requiresResponse: true);
+            var analysis = await GrainFactory.GetGrain<ISchemaAnalysisGrain>(Id)
+                .AnalyzeAsync(command.SourceConnectionString, command.TargetConnectionString, command.Options.Filter);
+            S.SourceCatalog = analysis.Source;
+            await journal.SendAsync(Id, AgentId.SchemaAnalysis, AgentId.Orchestrator, AgentMessageType.StatusUpdate,
+                $"source: {analysis.Source.Tables.Count} tables ({Describe(analysis.Classes)}); target: {analysis.Target.Tables.Count} tables");
+
+            await ChangePhaseAsync(MigrationPhase.Planning, "ordering tables along their connection rules");
+            await journal.SendAsync(Id, AgentId.Orchestrator, AgentId.Planning, AgentMessageType.TaskDelegation,
+                "build the plan: waves, cycle breaks, strategies, batch plan, estimates", MessagePriority.High, requiresResponse: true);
+            var plan = await GrainFactory.GetGrain<IPlanningGrain>(Id).PlanAsync(analysis.Source, analysis.Target, command.Options);
+            await journal.SendAsync(Id, AgentId.Planning, AgentId.Orchestrator, AgentMessageType.StatusUpdate, plan.Summary);
+
+            await ChangePhaseAsync(MigrationPhase.Mapping, "checking how every column maps onto the target");
+            await journal.SendAsync(Id, AgentId.Orchestrator, AgentId.DataMapping, AgentMessageType.TaskDelegation,
+                "verify the column mapping against the target", MessagePriority.Medium, requiresResponse: true);
+            var mappingProblems = await GrainFactory.GetGrain<IDataMappingGrain>(Id).VerifyAsync(command.TargetConnectionString, plan);
+            if (mappingProblems.Count > 0)
+            {
+                plan = plan with { Problems = [.. plan.Problems, .. mappingProblems] };
+            }
+
+            S.Plan = plan;
+            S.Tables = plan.Tables.ToDictionary(t => t.Table.ToString(),
+                t => new TableRunState { RowsTotal = t.EstimatedRows, CurrentBatchSize = t.InitialBatchSize }, StringComparer.Ordinal);
+            await EmitAsync(AgentId.Planning, new PlanReadyPayload(plan));
+
+            if (plan.IsEmpty || plan.HasBlockingProblems)
+            {
+                var reason = plan.IsEmpty
+                    ? "Nothing to migrate: the source has no tables that match the selection."
+                    : "The plan has problems that must be fixed before anything is written: " +
+                      string.Join(" ", plan.Problems.Where(p => p.Severity == PlanProblemSeverity.Blocking).Select(p => p.Message));
+                await FailAsync(reason, AgentId.Planning, "plan");
+            }
+            else
+            {
+                await ChangePhaseAsync(MigrationPhase.AwaitingApproval, "the plan is ready for approval");
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await FailAsync($"Analysis failed: {ex.Message}", AgentId.SchemaAnalysis, "discovery", ex);
+        }
+
+        await SaveAsync();
+        return await SnapshotAsync();
+    }
+
+    public async Task<MigrationSnapshot?> GetAsync() => S.Exists ? await SnapshotAsync() : null;
+
+    public async Task<MigrationSnapshot> ApproveAsync(string approvedBy, ForeignKeyMode foreignKeyMode, string? comment)
+    {
+        EnsureExists();
+        if (S.Phase != MigrationPhase.AwaitingApproval)
+        {
+            if (S.Approved && S.Phase is MigrationPhase.Execution or MigrationPhase.Validation or MigrationPhase.Paused)
+            {
+                return await SnapshotAsync();
+            }
+
+            throw MigrationErrors.WrongPhase(Id, S.Phase, "approve");
+        }
+
+        var plan = S.Plan!;
+        var now = clock.GetUtcNow();
+        var fkDecision = plan.Decisions.FirstOrDefault(d => d.Id == MigrationPlanner.ForeignKeyDecisionId && d.Answer is null);
+        if (fkDecision is not null)
+        {
+            var chosen = foreignKeyMode == ForeignKeyMode.Unspecified ? ForeignKeyMode.RecreateAfterLoad : foreignKeyMode;
+            if (chosen != plan.ForeignKeyMode)
+            {
+                var options = S.Command!.Options with { ForeignKeyMode = chosen };
+                S.Command = S.Command with { Options = options };
+                plan = MigrationPlanner.Build(S.SourceCatalog!, await ReadTargetAsync(), options);
+            }
+
+            var answer = chosen == ForeignKeyMode.Keep ? "keep" : "recreate";
+            var answered = fkDecision with { Answer = answer, AnsweredBy = approvedBy, AnsweredAt = now };
+            plan = plan with { Decisions = plan.Decisions.Where(d => d.Id != fkDecision.Id).Append(answered).ToList() };
+            await decisions.RecordAsync(Id, new DecisionRecord(fkDecision.Id, fkDecision.Question,
+                fkDecision.Options.Select(o => o.Title).ToList(), fkDecision.RiskAssessment, fkDecision.Recommendation,
+                answer, approvedBy, now, foreignKeyMode == ForeignKeyMode.Unspecified ? "recommendation taken" : comment ?? ""));
+        }
+
+        S.Plan = plan;
+        S.Approved = true;
+        S.ApprovedBy = approvedBy;
+        await decisions.RecordAsync(Id, new DecisionRecord(Guid.NewGuid().ToString("N"), "Approve the migration plan?",
+            ["approve", "reject"], "Nothing is written to the target before approval.", "approve", "approved", approvedBy, now,
+            comment ?? ""));
+        await journal.SendAsync(Id, AgentId.User, AgentId.Orchestrator, AgentMessageType.StatusUpdate, $"plan approved by {approvedBy}");
+        await SaveAsync();
+        return await SnapshotAsync();
+    }
+
+    public async Task<MigrationSnapshot> StartAsync(string startedBy, bool autoApprove)
+    {
+        EnsureExists();
+        if (S.Phase == MigrationPhase.AwaitingApproval && !S.Approved)
+        {
+            if (!autoApprove)
+            {
+                throw new InvalidOperationException($"Migration '{Id}' waits for plan approval: approve the plan first (or start with auto-approve).");
+            }
+
+            await ApproveAsync(startedBy, ForeignKeyMode.Unspecified, "approved on start");
+        }
+
+        if (S.Phase != MigrationPhase.AwaitingApproval)
+        {
+            throw MigrationErrors.WrongPhase(Id, S.Phase, "start");
+        }
+
+        // The target may have changed since planning: check the mapping again right before the first write.
+        var problems = await GrainFactory.GetGrain<IDataMappingGrain>(Id).VerifyAsync(S.Command!.TargetConnectionString, S.Plan!);
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("The target changed since the plan was made: " + string.Join(" ", problems.Select(p => p.Message)));
+        }
+
+        S.StartedBy = startedBy;
+        S.StartedAt = clock.GetUtcNow();
+        await decisions.RecordAsync(Id, new DecisionRecord(Guid.NewGuid().ToString("N"), "Start the migration", [], "", "",
+            "started", startedBy, S.StartedAt.Value, ""));
+        await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        await ChangePhaseAsync(MigrationPhase.Execution, $"started by {startedBy}");
+        await SaveAsync();
+        EnsureDriver();
+        return await SnapshotAsync();
+    }
+
+    public async Task<MigrationSnapshot> PauseAsync(string reason)
+    {
+        EnsureExists();
+        if (S.Phase is not (MigrationPhase.Execution or MigrationPhase.Validation))
+        {
+            throw MigrationErrors.WrongPhase(Id, S.Phase, "pause");
+        }
+
+        var from = S.Phase;
+        await StopDriverAsync();
+        S.PausedPhase = from;
+        await ChangePhaseAsync(MigrationPhase.Paused, string.IsNullOrWhiteSpace(reason) ? "paused on request" : reason);
+        await SaveAsync();
+        return await SnapshotAsync();
+    }
+
+    public async Task<MigrationSnapshot> ResumeAsync()
+    {
+        EnsureExists();
+        switch (S.Phase)
+        {
+            case MigrationPhase.Execution or MigrationPhase.Validation:
+                EnsureDriver();
+                return await SnapshotAsync();
+            case MigrationPhase.Paused:
+                await ChangePhaseAsync(S.PausedPhase ?? MigrationPhase.Execution, "resumed on request");
+                break;
+            case MigrationPhase.Failed when S.Approved && S.StartedAt is not null:
+                // A failed run continues from its checkpoints: committed pages are never copied twice.
+                S.Error = null;
+                await ChangePhaseAsync(S.TargetFinished ? MigrationPhase.Validation : MigrationPhase.Execution, "resumed after a failure");
+                await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+                break;
+            default:
+                throw MigrationErrors.WrongPhase(Id, S.Phase, "resume");
+        }
+
+        S.PausedPhase = null;
+        await SaveAsync();
+        EnsureDriver();
+        return await SnapshotAsync();
+    }
+
+    public async Task<MigrationSnapshot> CancelAsync(string reason)
+    {
+        EnsureExists();
+        if (S.Phase.IsTerminal())
+        {
+            throw MigrationErrors.WrongPhase(Id, S.Phase, "cancel");
+        }
+
+        await StopDriverAsync();
+        await ChangePhaseAsync(MigrationPhase.Cancelled,
+            (string.IsNullOrWhiteSpace(reason) ? "cancelled on request" : reason) + "; rows already committed stay in the target");
+        await FinishAsync();
+        return await SnapshotAsync();
+    }
+
+    public async Task<ValidationReport> ValidateAsync()
+    {
+        EnsureExists();
+        if (S.Plan is null || S.StartedAt is null)
+        {
+            throw MigrationErrors.WrongPhase(Id, S.Phase, "validate");
+        }
+
+        var report = await RunValidationAsync(CancellationToken.None);
+        await SaveAsync();
+        return report;
+    }
+
+    public Task WakeAsync()
+    {
+        EnsureDriver();
+        return Task.CompletedTask;
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (S.Exists && S.Phase.IsTerminal())
+        {
+            return UnregisterReminderAsync();
+        }
+
+        EnsureDriver();
+        return Task.CompletedTask;
+    }
+
+    public async Task ReportBatchAsync(BatchResult batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (!S.Tables.TryGetValue(batch.Table, out var run))
+        {
+            return;
+        }
+
+        run.RowsCopied = batch.TableRowsCopied;
+        run.RowsCopiedThisRun += batch.Rows;
+        run.BatchesCompleted = batch.BatchesCompleted;
+        run.BatchesThisRun++;
+        run.LastBatchDuration = batch.Duration;
+        run.TotalBatchDuration += batch.Duration;
+        if (batch.NextBatchSize != run.CurrentBatchSize)
+        {
+            run.BatchSizeAdjustments++;
+        }
+
+        run.CurrentBatchSize = batch.NextBatchSize;
+        run.RowsTotal = Math.Max(run.RowsTotal, run.RowsCopied);
+        if (batch.Validated)
+        {
+            S.BatchesValidated++;
+        }
+
+        // Seed: batch_completed → validate_batch + update_progress. The page was counted in the target inside its own
+        // transaction (Validated); the event carries the progress to every watcher.
+        await EmitAsync(AgentId.MigrationExecution, new BatchCompletedPayload(batch.Table, batch.BatchId, batch.Rows, batch.Duration,
+            run.RowsCopied, run.RowsTotal, batch.NextBatchSize, Rate(run), batch.Validated));
+        await SaveThrottledAsync();
+    }
+
+    public async Task ReportTableCompletedAsync(TableCopyResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (!S.Tables.TryGetValue(result.Table, out var run) || run.Status == TableStatus.Completed)
+        {
+            return;
+        }
+
+        run.Status = TableStatus.Completed;
+        run.CompletedAt = clock.GetUtcNow();
+        run.RowsCopied = result.RowsCopied;
+        run.RowsTotal = result.RowsCopied;
+        await EmitAsync(AgentId.MigrationExecution, new TableCompletedPayload(result.Table, result.RowsCopied, result.Duration,
+            result.Duration > TimeSpan.Zero ? run.RowsCopiedThisRun / result.Duration.TotalSeconds : 0));
+        await journal.SendAsync(Id, AgentId.MigrationExecution, AgentId.Orchestrator, AgentMessageType.StatusUpdate,
+            $"{result.Table}: {result.RowsCopied:N0} rows in {result.Batches} pages");
+        await RecordControlAsync(result.Table, run, "completed", null);
+        await SaveAsync();
+        CompleteWait(result.Table, true);
+    }
+
+    public async Task ReportTableFailedAsync(string table, ErrorContext error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (!S.Tables.TryGetValue(table, out var run))
+        {
+            return;
+        }
+
+        run.Status = TableStatus.Failed;
+        run.Error = error.Message;
+        await EmitAsync(AgentId.MigrationExecution, new ErrorPayload(error));
+        await journal.SendAsync(Id, AgentId.MigrationExecution, AgentId.Orchestrator, AgentMessageType.ErrorReport,
+            $"{table}: {error.Message} (SqlState {error.SqlState ?? "-"})", MessagePriority.Critical);
+        await RecordControlAsync(table, run, "failed", error.Message);
+        await SaveAsync();
+        CompleteWait(table, false);
+    }
+
+    private void EnsureDriver()
+    {
+        if (!S.Exists || S.Phase is not (MigrationPhase.Execution or MigrationPhase.Validation) || _driver is { IsCompleted: false })
+        {
+            return;
+        }
+
+        _driverStop = new CancellationTokenSource();
+        _driver = DriveAsync(_driverStop.Token);
+    }
+
+    private async Task StopDriverAsync()
+    {
+        if (_driverStop is not null)
+        {
+            await _driverStop.CancelAsync();
+        }
+
+        foreach (var table in S.Tables.Where(t => t.Value.Status == TableStatus.Running))
+        {
+            await TableGrain(table.Key).StopAsync();
+            table.Value.Status = TableStatus.Pending;
+            CompleteWait(table.Key, false);
+        }
+
+        if (_driver is not null)
+        {
+            try
+            {
+                await _driver;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private async Task DriveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (S.Phase == MigrationPhase.Execution)
+            {
+                await ExecuteAsync(cancellationToken);
+            }
+
+            if (S.Phase == MigrationPhase.Validation && !cancellationToken.IsCancellationRequested)
+            {
+                var report = await RunValidationAsync(cancellationToken);
+                if (report.Passed)
+                {
+                    S.CompletedAt = clock.GetUtcNow();
+                    await ChangePhaseAsync(MigrationPhase.Completed, report.Summary);
+                    await FinishAsync();
+                }
+                else
+                {
+                    await FailAsync("Validation failed: " + report.Summary, AgentId.Validation, "validate");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            LogDriverStopped(logger, Id);
+        }
+        catch (Exception ex)
+        {
+            LogDriverFailed(logger, Id, ex);
+            await FailAsync(ex.Message, AgentId.Orchestrator, "execution", ex);
+        }
+    }
+
+    private async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var command = S.Command!;
+        var plan = S.Plan!;
+        S.ExecutionRunStartedAt = clock.GetUtcNow();
+        await controlStore.EnsureSchemaAsync(command.TargetConnectionString, command.Options.ControlSchema, cancellationToken);
+        if (!S.TargetPrepared)
+        {
+            await journal.SendAsync(Id, AgentId.Orchestrator, AgentId.MigrationExecution, AgentMessageType.TaskDelegation,
+                "prepare the target: create missing tables, set deferred connection rules aside");
+            await schemaBuilder.PrepareAsync(command.TargetConnectionString, S.SourceCatalog!, plan, cancellationToken);
+            S.TargetPrepared = true;
+            await SaveAsync();
+        }
+
+        await RefreshFromCheckpointsAsync(cancellationToken);
+        foreach (var wave in plan.Waves)
+        {
+            var pending = new Queue<TablePlan>(wave.Tables.Where(t => S.Tables[t.Table.ToString()].Status != TableStatus.Completed));
+            var running = new Dictionary<string, Task<bool>>(StringComparer.Ordinal);
+            var failed = false;
+            while (pending.Count > 0 || running.Count > 0)
+            {
+                while (!failed && pending.Count > 0 && running.Count < Math.Max(1, plan.MaxConcurrentBatches))
+                {
+                    var table = pending.Dequeue();
+                    running[table.Table.ToString()] = RunTableAsync(table, cancellationToken);
+                }
+
+                if (running.Count == 0)
+                {
+                    break;
+                }
+
+                var finished = await Task.WhenAny(running.Values);
+                var name = running.First(r => r.Value == finished).Key;
+                running.Remove(name);
+                failed |= !await finished;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            if (failed)
+            {
+                var failures = S.Tables.Where(t => t.Value.Status == TableStatus.Failed).Select(t => $"{t.Key}: {t.Value.Error}");
+                await FailAsync("Copy failed. " + string.Join("; ", failures) +
+                    " Every committed page is kept; `resume` continues from there.", AgentId.MigrationExecution, "copy");
+                return;
+            }
+        }
+
+        await journal.SendAsync(Id, AgentId.Orchestrator, AgentId.MigrationExecution, AgentMessageType.TaskDelegation,
+            "finish the target: indexes, connection rules (re-checked), sequences");
+        await schemaBuilder.FinishAsync(command.TargetConnectionString, S.SourceCatalog!, plan, cancellationToken);
+        S.TargetFinished = true;
+        await ChangePhaseAsync(MigrationPhase.Validation, "all rows copied; checking counts, checksums and connection rules");
+        await SaveAsync();
+    }
+
+    private async Task<bool> RunTableAsync(TablePlan table, CancellationToken cancellationToken)
+    {
+        var name = table.Table.ToString();
+        var run = S.Tables[name];
+        var command = S.Command!;
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _tableDone[name] = done;
+
+        run.RowsTotal = await rowCounter.CountAsync(command.SourceConnectionString, table.Table, cancellationToken);
+        run.Status = TableStatus.Running;
+        run.Error = null;
+        run.StartedAt ??= clock.GetUtcNow();
+        run.RunStartedAt = clock.GetUtcNow();
+        run.RowsCopiedThisRun = 0;
+        run.BatchesThisRun = 0;
+        await EmitAsync(AgentId.MigrationExecution, new TableStartedPayload(name, run.RowsTotal, run.RowsCopied, table.WritePath, table.Wave));
+        await journal.SendAsync(Id, AgentId.Orchestrator, AgentId.MigrationExecution, AgentMessageType.TaskDelegation,
+            $"copy {name}: {run.RowsTotal:N0} rows, {table.WritePath}, {table.PagingDescription}, pages from {run.CurrentBatchSize:N0} rows");
+        await RecordControlAsync(name, run, "running", null);
+
+        var request = new TableCopyRequest(Id, command.SourceConnectionString, command.TargetConnectionString, table,
+            table.Mapping.Columns.Select(c => c.SourceColumn).ToList(), S.Plan!.Batch, command.Options.ControlSchema,
+            command.Options.ValidateBatches);
+        var worker = TableGrain(name);
+        await worker.StartAsync(request);
+
+        // Wait for the worker's report; meanwhile make sure it is still alive (a silo may have died with it).
+        while (!done.Task.IsCompleted)
+        {
+            await Task.WhenAny(done.Task, Task.Delay(WorkerCheckInterval, clock, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!done.Task.IsCompleted && !await worker.IsRunningAsync() && !done.Task.IsCompleted)
+            {
+                LogWorkerRestarted(logger, Id, name);
+                await worker.StartAsync(request);
+            }
+        }
+
+        return await done.Task;
+    }
+
+    private async Task RefreshFromCheckpointsAsync(CancellationToken cancellationToken)
+    {
+        var command = S.Command!;
+        var checkpoints = await controlStore.GetCheckpointsAsync(command.TargetConnectionString, command.Options.ControlSchema, Id, cancellationToken);
+        foreach (var group in checkpoints.GroupBy(c => c.Table))
+        {
+            if (!S.Tables.TryGetValue(group.Key, out var run))
+            {
+                continue;
+            }
+
+            run.RowsCopied = group.Sum(c => c.RowsCopied);
+            run.BatchesCompleted = group.Sum(c => c.BatchesCompleted);
+            if (group.All(c => c.Completed))
+            {
+                run.Status = TableStatus.Completed;
+            }
+            else if (run.Status is TableStatus.Running or TableStatus.Failed)
+            {
+                run.Status = TableStatus.Pending;
+            }
+        }
+    }
+
+    private async Task<ValidationReport> RunValidationAsync(CancellationToken cancellationToken)
+    {
+        var command = S.Command!;
+        await journal.SendAsync(Id, AgentId.Orchestrator, AgentId.Validation, AgentMessageType.TaskDelegation,
+            "validate every table: counts, content checksums, orphans", MessagePriority.High, requiresResponse: true);
+        var results = new List<TableValidation>();
+        foreach (var table in S.Plan!.Tables)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            results.Add(await GrainFactory.GetGrain<IValidationGrain>(Id)
+                .ValidateTableAsync(command.SourceConnectionString, command.TargetConnectionString, table, S.SourceCatalog!));
+        }
+
+        var report = new ValidationReport(results, clock.GetUtcNow(), S.BatchesValidated);
+        S.Validation = report;
+        await EmitAsync(AgentId.Validation, new ValidationResultPayload(report));
+        await journal.SendAsync(Id, AgentId.Validation, AgentId.Orchestrator, AgentMessageType.StatusUpdate, report.Summary,
+            report.Passed ? MessagePriority.Medium : MessagePriority.Critical);
+        return report;
+    }
+
+    private async Task ChangePhaseAsync(MigrationPhase to, string reason)
+    {
+        var from = S.Phase;
+        S.Phase = to;
+        await EmitAsync(AgentId.Orchestrator, new PhaseChangedPayload(from, to, reason));
+    }
+
+    private async Task FailAsync(string message, AgentId agent, string operation, Exception? exception = null)
+    {
+        var postgres = exception as Npgsql.PostgresException ?? exception?.InnerException as Npgsql.PostgresException;
+        S.Error = message;
+        var error = new ErrorContext(agent, S.Phase, operation, null, 0, message, postgres?.SqlState, postgres?.ConstraintName,
+            postgres?.Detail, S.StartedAt is null ? ["fix the cause and create the migration again"] : ["fix the cause and resume", "cancel"],
+            $"phase {S.Phase}; {S.Tables.Count(t => t.Value.Status == TableStatus.Completed)} of {S.Tables.Count} tables copied",
+            EscalationLevel: 3);
+        await EmitAsync(agent, new ErrorPayload(error));
+        await ChangePhaseAsync(MigrationPhase.Failed, message);
+        await SaveAsync();
+        if (S.StartedAt is null)
+        {
+            // Nothing was written: free the source/target pair so a corrected migration can be created.
+            await FinishAsync();
+        }
+    }
+
+    private async Task FinishAsync()
+    {
+        await registry.MarkFinishedAsync(Id, S.Command!.PairKey);
+        await UnregisterReminderAsync();
+        await SaveAsync();
+    }
+
+    private async Task UnregisterReminderAsync()
+    {
+        var reminder = await this.GetReminder(ReminderName);
+        if (reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private async Task EmitAsync(AgentId agent, EventPayload payload) => await events.AppendAsync(Id, agent, payload);
+
+    /// <summary>Writes the state; serialized because interleaved reports may save at the same time.</summary>
+    private async Task SaveAsync()
+    {
+        await _saveLock.WaitAsync();
+        try
+        {
+            _lastSave = clock.GetUtcNow();
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _saveLock.Release();
+        }
+    }
+
+    private async Task SaveThrottledAsync()
+    {
+        var now = clock.GetUtcNow();
+        if (now - _lastSave >= StateSaveInterval)
+        {
+            await SaveAsync();
+        }
+    }
+
+    private async Task RecordControlAsync(string table, TableRunState run, string status, string? error)
+    {
+        var command = S.Command!;
+        await controlStore.RecordTableStatusAsync(command.TargetConnectionString, command.Options.ControlSchema, new TableControlRecord(
+            Id, S.Phase.ToString(), table, "copy", status, run.RowsCopied, run.RowsTotal, run.StartedAt, run.CompletedAt, error,
+            run.CurrentBatchSize, RuntimeIdentity, null, null));
+    }
+
+    private async Task<Core.Catalog.DatabaseCatalog> ReadTargetAsync()
+    {
+        var analysis = await GrainFactory.GetGrain<ISchemaAnalysisGrain>(Id)
+            .AnalyzeAsync(S.Command!.SourceConnectionString, S.Command.TargetConnectionString, S.Command.Options.Filter);
+        return analysis.Target;
+    }
+
+    private ITableCopyGrain TableGrain(string table) => GrainFactory.GetGrain<ITableCopyGrain>($"{Id}/{table}");
+
+    private void CompleteWait(string table, bool success)
+    {
+        if (_tableDone.Remove(table, out var done))
+        {
+            done.TrySetResult(success);
+        }
+    }
+
+    private void EnsureExists()
+    {
+        if (!S.Exists)
+        {
+            throw MigrationErrors.NotFound(Id);
+        }
+    }
+
+    private double Rate(TableRunState run)
+    {
+        if (run.RunStartedAt is null || run.RowsCopiedThisRun == 0)
+        {
+            return 0;
+        }
+
+        var seconds = (clock.GetUtcNow() - run.RunStartedAt.Value).TotalSeconds;
+        return seconds > 0 ? run.RowsCopiedThisRun / seconds : 0;
+    }
+
+    private async Task<MigrationSnapshot> SnapshotAsync()
+    {
+        var tables = S.Plan?.Tables.Select(t =>
+        {
+            var run = S.Tables.GetValueOrDefault(t.Table.ToString()) ?? new TableRunState();
+            var rate = run.Status == TableStatus.Running ? Rate(run) : 0;
+            TimeSpan? eta = run.Status switch
+            {
+                TableStatus.Completed => TimeSpan.Zero,
+                TableStatus.Running when rate > 0 => TimeSpan.FromSeconds(Math.Max(0, run.RowsTotal - run.RowsCopied) / rate),
+                _ => null,
+            };
+            return new TableProgressSnapshot(t.Table.ToString(), run.Status, run.RowsTotal, run.RowsCopied, rate, eta, run.CurrentBatchSize,
+                run.BatchesCompleted, t.Wave, t.WritePath, run.LastBatchDuration,
+                run.BatchesThisRun > 0 ? run.TotalBatchDuration / run.BatchesThisRun : TimeSpan.Zero, run.BatchSizeAdjustments,
+                run.StartedAt, run.CompletedAt, run.Error);
+        }).ToList() ?? [];
+
+        var rowsTotal = tables.Sum(t => t.RowsTotal);
+        var rowsCopied = tables.Sum(t => t.RowsCopied);
+        var copiedThisRun = S.Tables.Values.Sum(t => t.RowsCopiedThisRun);
+        var overallRate = S.Phase == MigrationPhase.Execution && S.ExecutionRunStartedAt is { } since && copiedThisRun > 0
+            ? copiedThisRun / Math.Max(0.001, (clock.GetUtcNow() - since).TotalSeconds)
+            : 0;
+        TimeSpan? overallEta = overallRate > 0 ? TimeSpan.FromSeconds(Math.Max(0, rowsTotal - rowsCopied) / overallRate) : null;
+        var command = S.Command;
+        return new MigrationSnapshot(Id, S.Phase, S.PausedPhase, command?.SourceDescription ?? "", command?.TargetDescription ?? "",
+            command?.Description ?? "", S.CreatedAt, S.StartedAt, S.CompletedAt, rowsTotal, rowsCopied, overallRate, overallEta, tables,
+            S.Error, S.Validation, await events.LastSequenceAsync(Id), S.Plan, S.Approved, S.ApprovedBy, S.StartedBy);
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, Core.Catalog.TableClass> classes) =>
+        string.Join(", ", classes.Values.GroupBy(c => c).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "[{MigrationId}] driver stopped")]
+    private static partial void LogDriverStopped(ILogger logger, string migrationId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "[{MigrationId}] migration failed")]
+    private static partial void LogDriverFailed(ILogger logger, string migrationId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "[{MigrationId}] the copy of {Table} was not running any more; started it again from its checkpoint")]
+    private static partial void LogWorkerRestarted(ILogger logger, string migrationId, string table);
+}

@@ -1,0 +1,9 @@
+namespace Migration.Core.Migrations;
+
+public enum TableStatus
+{
+    Pending,
+    Running,
+    Completed,
+    Failed,
+}

@@ -1,0 +1,85 @@
+using Grpc.Core;
+using Migration.Contracts.V1;
+using Migration.Server.Errors;
+using Npgsql;
+
+namespace Migration.Server.Connections;
+
+/// <summary>
+/// Turns a <see cref="ConnectionSpec"/> into a checked connection: a connection string, or the name of one configured
+/// under <c>Connections:&lt;name&gt;</c>. Malformed input is INVALID_ARGUMENT; a database that cannot be reached or
+/// refuses the login is FAILED_PRECONDITION; both name the side ("source"/"target") and never echo a password.
+/// </summary>
+public sealed partial class ConnectionResolver(IConfiguration configuration, ILogger<ConnectionResolver> logger)
+{
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
+
+    public async Task<ResolvedConnection> ResolveAsync(ConnectionSpec? spec, string side, CancellationToken cancellationToken)
+    {
+        var raw = spec?.KindCase switch
+        {
+            ConnectionSpec.KindOneofCase.ConnectionString when !string.IsNullOrWhiteSpace(spec.ConnectionString) => spec.ConnectionString,
+            ConnectionSpec.KindOneofCase.Name when !string.IsNullOrWhiteSpace(spec.Name) => configuration[$"Connections:{spec.Name}"]
+                ?? throw RpcErrors.InvalidArgument($"Unknown {side} connection name '{spec.Name}'.",
+                    ($"{side}.name", $"no connection named '{spec.Name}' is configured on the server (Connections:{spec.Name})")),
+            _ => throw RpcErrors.InvalidArgument($"The {side} database is missing.",
+                (side, "give a connection string or the name of a connection configured on the server")),
+        };
+
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(raw);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            throw RpcErrors.InvalidArgument($"The {side} connection string is malformed: {ex.Message}",
+                ($"{side}.connection_string", ex.Message));
+        }
+
+        if (string.IsNullOrWhiteSpace(builder.Host) || string.IsNullOrWhiteSpace(builder.Database))
+        {
+            throw RpcErrors.InvalidArgument($"The {side} connection string must name a Host and a Database.",
+                ($"{side}.connection_string", "Host and Database are required"));
+        }
+
+        builder.Timeout = builder.Timeout is 0 or 15 ? (int)ProbeTimeout.TotalSeconds : builder.Timeout;
+        var description = Describe(builder);
+        await ProbeAsync(builder.ConnectionString, side, description, cancellationToken);
+        return new ResolvedConnection(builder.ConnectionString, description);
+    }
+
+    /// <summary>host:port/database as user — what is shown everywhere instead of the connection string.</summary>
+    public static string Describe(NpgsqlConnectionStringBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var user = string.IsNullOrEmpty(builder.Username) ? "" : $" as {builder.Username}";
+        return $"{builder.Host}:{builder.Port}/{builder.Database}{user}";
+    }
+
+    private async Task ProbeAsync(string connectionString, string side, string description, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(ProbeTimeout);
+            await connection.OpenAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            var reason = ex switch
+            {
+                PostgresException pg => $"{pg.MessageText} (SqlState {pg.SqlState})",
+                OperationCanceledException or TimeoutException => $"no answer within {ProbeTimeout.TotalSeconds:0} seconds",
+                _ => ex.InnerException?.Message ?? ex.Message,
+            };
+            LogUnreachable(logger, side, description, reason);
+            throw RpcErrors.FailedPrecondition($"Cannot connect to the {side} database {description}: {reason}",
+                (side, reason));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot connect to the {Side} database {Description}: {Reason}")]
+    private static partial void LogUnreachable(ILogger logger, string side, string description, string reason);
+}

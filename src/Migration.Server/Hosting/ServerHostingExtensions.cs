@@ -1,0 +1,84 @@
+using Migration.Agents;
+using Migration.Agents.Hosting;
+using Migration.Postgres;
+using Migration.Redis;
+using Migration.Server.Connections;
+using Migration.Server.Errors;
+using Migration.Server.Recovery;
+using Migration.Server.Services;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Migration.Server.Hosting;
+
+public static class ServerHostingExtensions
+{
+    /// <summary>Everything the server runs: gRPC (+ health, reflection), the store, the agent runtime, telemetry.</summary>
+    public static WebApplicationBuilder AddMigrationServer(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddGrpc(options =>
+        {
+            options.Interceptors.Add<ExceptionMappingInterceptor>();
+            options.EnableDetailedErrors = false;
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddSingleton<ConnectionResolver>();
+
+        var redis = builder.AddMigrationRedis();
+        builder.AddMigrationAgentRuntime(redis);
+        builder.Services.AddMigrationAgents();
+        builder.Services.AddMigrationPostgres();
+        builder.Services.AddHostedService<MigrationRecoveryService>();
+        builder.AddMigrationTelemetry();
+        return builder;
+    }
+
+    public static WebApplication MapMigrationServer(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGrpcService<MigrationGrpcService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+
+    /// <summary>
+    /// OpenTelemetry traces and metrics of the server, the agent runtime and Npgsql. Exporters are opt-in: OTLP when
+    /// OTEL_EXPORTER_OTLP_ENDPOINT is set, the console when Telemetry:Console is true; nothing is needed locally.
+    /// </summary>
+    private static void AddMigrationTelemetry(this WebApplicationBuilder builder)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var console = builder.Configuration.GetValue<bool>("Telemetry:Console");
+        var telemetry = builder.Services.AddOpenTelemetry();
+        telemetry.WithTracing(tracing =>
+        {
+            tracing.AddSource("Migration.*", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application").AddNpgsql();
+            if (otlp)
+            {
+                tracing.AddOtlpExporter();
+            }
+
+            if (console)
+            {
+                tracing.AddConsoleExporter();
+            }
+        });
+        telemetry.WithMetrics(metrics =>
+        {
+            metrics.AddMeter("Migration.*", "Microsoft.Orleans", "Npgsql");
+            if (otlp)
+            {
+                metrics.AddOtlpExporter();
+            }
+
+            if (console)
+            {
+                metrics.AddConsoleExporter();
+            }
+        });
+    }
+}

@@ -1,0 +1,225 @@
+using Grpc.Core;
+using Migration.Agents.Abstractions;
+using Migration.Contracts.V1;
+using Migration.Core.Abstractions;
+using Migration.Core.Migrations;
+using Migration.Server.Connections;
+using Migration.Server.Errors;
+using Migration.Server.Mapping;
+using Domain = Migration.Core.Migrations;
+
+namespace Migration.Server.Services;
+
+/// <summary>
+/// The public MigrationService: validates requests, resolves connections and forwards to the orchestrator grain of
+/// the migration. Any server instance serves any migration (grains are located by the agent runtime; events come
+/// from the shared event log).
+/// </summary>
+public sealed partial class MigrationGrpcService(
+    IGrainFactory grains,
+    IMigrationRegistry registry,
+    IMigrationEventLog events,
+    ConnectionResolver connections,
+    ILogger<MigrationGrpcService> logger) : MigrationService.MigrationServiceBase
+{
+    private static readonly TimeSpan WatchWait = TimeSpan.FromSeconds(5);
+    private const int WatchPage = 500;
+
+    public override async Task<CreateMigrationResponse> CreateMigration(CreateMigrationRequest request, ServerCallContext context)
+    {
+        var options = request.Options.ToDomain();
+        var problems = options.Batch.Validate().Select(p => ($"options.batch.{ToSnake(p.Field)}", p.Problem)).ToList();
+        if (request.Options?.MaxConcurrentBatches < 0)
+        {
+            problems.Add(("options.max_concurrent_batches", "must not be negative"));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw RpcErrors.InvalidArgument("Invalid migration options.", [.. problems]);
+        }
+
+        var source = await connections.ResolveAsync(request.Source, "source", context.CancellationToken);
+        var target = await connections.ResolveAsync(request.Target, "target", context.CancellationToken);
+        if (source.Description == target.Description)
+        {
+            throw RpcErrors.InvalidArgument("Source and target are the same database.", ("target", "must differ from the source"));
+        }
+
+        var requestedBy = string.IsNullOrWhiteSpace(request.RequestedBy) ? Caller(context) : request.RequestedBy;
+        var command = new CreateMigrationCommand(source.ConnectionString, target.ConnectionString, source.Description,
+            target.Description, options, request.Description, requestedBy);
+
+        var id = NewId();
+        var existing = await registry.RegisterAsync(id, command.PairKey, DateTimeOffset.UtcNow, context.CancellationToken);
+        if (existing is not null)
+        {
+            var attached = await grains.GetGrain<IOrchestratorGrain>(existing).GetAsync();
+            if (attached is not null)
+            {
+                LogAttached(logger, existing, source.Description, target.Description);
+                return Response(attached, attachedToExisting: true);
+            }
+        }
+
+        var snapshot = await grains.GetGrain<IOrchestratorGrain>(id).CreateAsync(command);
+        if (snapshot.Plan is { IsEmpty: true })
+        {
+            throw RpcErrors.FailedPrecondition(
+                $"Nothing to migrate: the source {source.Description} has no tables that match the selection (migration {id}).",
+                ("source", "no tables matched"));
+        }
+
+        LogCreated(logger, id, source.Description, target.Description, snapshot.Phase);
+        return Response(snapshot, attachedToExisting: false);
+    }
+
+    public override async Task<GetPlanResponse> GetPlan(GetPlanRequest request, ServerCallContext context)
+    {
+        var snapshot = await GetAsync(request.MigrationId);
+        if (snapshot.Plan is null)
+        {
+            throw RpcErrors.FailedPrecondition($"Migration '{snapshot.Id}' has no plan yet: it is {MigrationErrors.PhaseText(snapshot.Phase)}.");
+        }
+
+        return new GetPlanResponse { Plan = snapshot.Plan.ToProto(snapshot.Id, snapshot.Approved, snapshot.ApprovedBy) };
+    }
+
+    public override async Task<ApprovePlanResponse> ApprovePlan(ApprovePlanRequest request, ServerCallContext context)
+    {
+        var grain = await ExistingAsync(request.MigrationId);
+        var by = string.IsNullOrWhiteSpace(request.ApprovedBy) ? Caller(context) : request.ApprovedBy;
+        var snapshot = await grain.ApproveAsync(by, request.ForeignKeyMode.ToDomain(), NullIfEmpty(request.Comment));
+        return new ApprovePlanResponse { Migration = snapshot.ToProto() };
+    }
+
+    public override async Task<StartMigrationResponse> StartMigration(StartMigrationRequest request, ServerCallContext context)
+    {
+        var grain = await ExistingAsync(request.MigrationId);
+        var by = string.IsNullOrWhiteSpace(request.StartedBy) ? Caller(context) : request.StartedBy;
+        var snapshot = await grain.StartAsync(by, request.AutoApprove);
+        return new StartMigrationResponse { Migration = snapshot.ToProto() };
+    }
+
+    public override async Task<PauseMigrationResponse> PauseMigration(PauseMigrationRequest request, ServerCallContext context)
+    {
+        var grain = await ExistingAsync(request.MigrationId);
+        return new PauseMigrationResponse { Migration = (await grain.PauseAsync(request.Reason)).ToProto() };
+    }
+
+    public override async Task<ResumeMigrationResponse> ResumeMigration(ResumeMigrationRequest request, ServerCallContext context)
+    {
+        var grain = await ExistingAsync(request.MigrationId);
+        return new ResumeMigrationResponse { Migration = (await grain.ResumeAsync()).ToProto() };
+    }
+
+    public override async Task<CancelMigrationResponse> CancelMigration(CancelMigrationRequest request, ServerCallContext context)
+    {
+        var grain = await ExistingAsync(request.MigrationId);
+        return new CancelMigrationResponse { Migration = (await grain.CancelAsync(request.Reason)).ToProto() };
+    }
+
+    public override async Task<GetMigrationResponse> GetMigration(GetMigrationRequest request, ServerCallContext context) =>
+        new() { Migration = (await GetAsync(request.MigrationId)).ToProto() };
+
+    public override async Task<ListMigrationsResponse> ListMigrations(ListMigrationsRequest request, ServerCallContext context)
+    {
+        var pageSize = request.PageSize is > 0 and <= 1000 ? request.PageSize : 100;
+        var wanted = request.Phases.Select(p => p.ToDomain()).OfType<Domain.MigrationPhase>().ToHashSet();
+        var response = new ListMigrationsResponse();
+        foreach (var id in await registry.ListAsync(pageSize, context.CancellationToken))
+        {
+            var snapshot = await grains.GetGrain<IOrchestratorGrain>(id).GetAsync();
+            if (snapshot is not null && (wanted.Count == 0 || wanted.Contains(snapshot.Phase)))
+            {
+                response.Migrations.Add(snapshot.ToProto());
+            }
+        }
+
+        return response;
+    }
+
+    public override async Task<ValidateMigrationResponse> ValidateMigration(ValidateMigrationRequest request, ServerCallContext context)
+    {
+        var grain = await ExistingAsync(request.MigrationId);
+        return new ValidateMigrationResponse { Report = (await grain.ValidateAsync()).ToProto() };
+    }
+
+    public override async Task WatchMigration(WatchMigrationRequest request, IServerStreamWriter<MigrationEvent> responseStream, ServerCallContext context)
+    {
+        if (request.AfterSequence < 0)
+        {
+            throw RpcErrors.InvalidArgument("after_sequence must not be negative.", ("after_sequence", "must be >= 0"));
+        }
+
+        var grain = await ExistingAsync(request.MigrationId);
+        var cursor = request.AfterSequence;
+        var cancellationToken = context.CancellationToken;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var page = await events.ReadAsync(request.MigrationId, cursor, WatchPage, cancellationToken);
+            foreach (var migrationEvent in page)
+            {
+                await responseStream.WriteAsync(migrationEvent.ToProto(), cancellationToken);
+                cursor = migrationEvent.Sequence;
+            }
+
+            if (page.Count == WatchPage)
+            {
+                continue;
+            }
+
+            var snapshot = await grain.GetAsync();
+            if (snapshot is null || (snapshot.Phase.IsTerminal() && cursor >= await events.LastSequenceAsync(request.MigrationId, cancellationToken)))
+            {
+                return;
+            }
+
+            await events.WaitForEventsAsync(request.MigrationId, cursor, WatchWait, cancellationToken);
+        }
+    }
+
+    private async Task<IOrchestratorGrain> ExistingAsync(string migrationId)
+    {
+        await GetAsync(migrationId);
+        return grains.GetGrain<IOrchestratorGrain>(migrationId);
+    }
+
+    private async Task<MigrationSnapshot> GetAsync(string migrationId)
+    {
+        if (string.IsNullOrWhiteSpace(migrationId))
+        {
+            throw RpcErrors.InvalidArgument("migration_id is required.", ("migration_id", "must not be empty"));
+        }
+
+        return await grains.GetGrain<IOrchestratorGrain>(migrationId).GetAsync()
+            ?? throw RpcErrors.NotFound($"No migration with id '{migrationId}'.");
+    }
+
+    private static CreateMigrationResponse Response(MigrationSnapshot snapshot, bool attachedToExisting)
+    {
+        var response = new CreateMigrationResponse { Migration = snapshot.ToProto(), AttachedToExisting = attachedToExisting };
+        if (snapshot.Plan is not null)
+        {
+            response.Plan = snapshot.Plan.ToProto(snapshot.Id, snapshot.Approved, snapshot.ApprovedBy);
+        }
+
+        return response;
+    }
+
+    private static string NewId() => $"mig-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    private static string Caller(ServerCallContext context) =>
+        context.GetHttpContext().User.Identity?.Name is { Length: > 0 } name ? name : $"anonymous@{context.Peer}";
+
+    private static string? NullIfEmpty(string value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static string ToSnake(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Migration {MigrationId} created: {Source} -> {Target}, {Phase}")]
+    private static partial void LogCreated(ILogger logger, string migrationId, string source, string target, Domain.MigrationPhase phase);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Attached to unfinished migration {MigrationId}: {Source} -> {Target}")]
+    private static partial void LogAttached(ILogger logger, string migrationId, string source, string target);
+}
