@@ -1,0 +1,6 @@
+using Migration.Testing;
+
+namespace Migration.Postgres.Tests;
+
+[CollectionDefinition("postgres")]
+public sealed class PostgresCollection : ICollectionFixture<PostgresServer>;
