@@ -1,0 +1,140 @@
+using System.Buffers;
+using Npgsql;
+
+namespace Migration.Postgres.Execution;
+
+/// <summary>
+/// The pass-through write path: <c>COPY (query) TO STDOUT</c> on the source streamed straight into
+/// <c>COPY target FROM STDIN</c> on the target through Npgsql's raw copy streams and one pooled buffer; the bytes
+/// are never decoded and never more than a buffer is held. Rows are counted as they flow by.
+/// </summary>
+internal static class PassThroughPipe
+{
+    private const int BufferSize = 128 * 1024;
+
+    public static async Task<long> CopyAsync(
+        NpgsqlConnection source,
+        NpgsqlConnection target,
+        string copyOut,
+        string copyIn,
+        bool binary,
+        CancellationToken cancellationToken)
+    {
+        if (!binary)
+        {
+            return await CopyTextAsync(source, target, copyOut, copyIn, cancellationToken);
+        }
+
+        var counter = new CopyRowCounter(binary);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            await using var reader = await source.BeginRawBinaryCopyAsync(copyOut, cancellationToken);
+            reader.ReadTimeout = Timeout.Infinite;
+            var writer = await target.BeginRawBinaryCopyAsync(copyIn, cancellationToken);
+            try
+            {
+                writer.WriteTimeout = Timeout.Infinite;
+                int read;
+                while ((read = await reader.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+                {
+                    counter.Advance(buffer.AsSpan(0, read));
+                    await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+            }
+            catch
+            {
+                await CancelQuietlyAsync(writer);
+                throw;
+            }
+
+            // Completes the COPY: the target reports any error in the data here.
+            await writer.DisposeAsync();
+            if (binary && !counter.Completed)
+            {
+                throw new InvalidOperationException("The source COPY stream ended without its trailer.");
+            }
+
+            return counter.Rows;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // Text format (used when binary arrays or composites would carry source-only type OIDs): the same pipe over
+    // Npgsql's text copy reader and writer; a row ends at each newline (newlines inside values are escaped).
+    private static async Task<long> CopyTextAsync(
+        NpgsqlConnection source,
+        NpgsqlConnection target,
+        string copyOut,
+        string copyIn,
+        CancellationToken cancellationToken)
+    {
+        const int chars = BufferSize / 2;
+        var buffer = ArrayPool<char>.Shared.Rent(chars);
+        long rows = 0;
+        try
+        {
+            using var reader = await source.BeginTextExportAsync(copyOut, cancellationToken);
+            var writer = await target.BeginTextImportAsync(copyIn, cancellationToken);
+            try
+            {
+                int read;
+                while ((read = await reader.ReadAsync(buffer.AsMemory(0, chars), cancellationToken)) > 0)
+                {
+                    rows += buffer.AsSpan(0, read).Count('\n');
+                    await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+            }
+            catch
+            {
+                if (writer is NpgsqlCopyTextWriter copyWriter)
+                {
+                    try
+                    {
+                        copyWriter.Cancel();
+                    }
+                    catch (NpgsqlException)
+                    {
+                        // Abandoned because of an earlier error; the transaction rolls back regardless.
+                    }
+                }
+
+                writer.Dispose();
+                throw;
+            }
+
+            // Completes the COPY: the target reports any error in the data here.
+            await writer.DisposeAsync();
+            return rows;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task CancelQuietlyAsync(NpgsqlRawCopyStream writer)
+    {
+        try
+        {
+            await writer.CancelAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // The import is being abandoned because of an earlier error; the transaction rolls back regardless.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        finally
+        {
+            await writer.DisposeAsync();
+        }
+    }
+}

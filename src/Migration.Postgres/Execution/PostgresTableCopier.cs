@@ -1,0 +1,293 @@
+using System.Data;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Migration.Core.Abstractions;
+using Migration.Core.Execution;
+using Migration.Core.Migrations;
+using Migration.Core.Planning;
+using Migration.Postgres.Control;
+using Npgsql;
+using Polly;
+using Polly.Retry;
+
+namespace Migration.Postgres.Execution;
+
+/// <summary>
+/// The copy engine. A table is moved page by page from its checkpoint to the end; each page is ONE target
+/// transaction holding the page's rows and its checkpoint upsert, so a page is committed exactly once:
+/// <list type="bullet">
+/// <item>Pages are cut by key (keyset) or by heap block ranges (ctid) and read in a REPEATABLE READ READ ONLY
+/// source transaction.</item>
+/// <item>Rows are written by the pass-through path (source COPY streamed into target COPY) or the mapped path
+/// (DataReader → row projector → linq2db BulkCopy).</item>
+/// <item>Each page takes a transaction-level advisory lock on (migration, table) and re-reads the checkpoint inside
+/// the transaction, so two workers on the same table never copy the same page twice.</item>
+/// <item>With ValidateBatches the page's rows are counted in the target before commit; a mismatch rolls it back.</item>
+/// <item>Transient failures are retried (Polly: exponential backoff with jitter, 5 attempts) with the page halved;
+/// anything else surfaces, PostgreSQL errors as the <see cref="PostgresException"/> itself (SqlState, constraint).</item>
+/// </list>
+/// </summary>
+public sealed class PostgresTableCopier : ITableCopier
+{
+    private const int MaxAttempts = 5;
+
+    private readonly NpgsqlDataSourceProvider _dataSources;
+    private readonly IControlStore _controlStore;
+    private readonly ILogger<PostgresTableCopier> _logger;
+    private readonly MappedWriterCache _mappedWriters = new();
+
+    public PostgresTableCopier(NpgsqlDataSourceProvider dataSources, IControlStore controlStore, ILogger<PostgresTableCopier>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSources);
+        ArgumentNullException.ThrowIfNull(controlStore);
+        _dataSources = dataSources;
+        _controlStore = controlStore;
+        _logger = logger ?? NullLogger<PostgresTableCopier>.Instance;
+    }
+
+    /// <summary>Base delay of the retry backoff (exponential with jitter).</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Copies the table of <paramref name="request"/> from its checkpoint to the end and returns the table's totals
+    /// as recorded in its checkpoint (rows and batches of earlier runs included). <paramref name="onBatch"/> is
+    /// called after each page commits.
+    /// </summary>
+    public async Task<TableCopyResult> CopyAsync(TableCopyRequest request, Func<BatchResult, CancellationToken, Task> onBatch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(onBatch);
+        var problems = request.Batch.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Invalid batch settings: {string.Join("; ", problems.Select(p => $"{p.Field} {p.Problem}"))}", nameof(request));
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        await _controlStore.EnsureSchemaAsync(request.TargetConnectionString, request.ControlSchema, cancellationToken);
+        var context = await TableCopyContext.CreateAsync(request, _dataSources, _mappedWriters, cancellationToken);
+        var controller = new AdaptiveBatchController(request.Batch, request.Table.InitialBatchSize > 0 ? request.Table.InitialBatchSize : null);
+        var keyset = context.IsKeyset ? new KeysetPager(context) : null;
+        var ctid = context.IsKeyset ? null : new CtidPager(context);
+        var pipeline = BuildRetryPipeline(context, controller);
+        var sql = new PageSql(context, keyset);
+
+        var first = true;
+        PageOutcome? last = null;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var expected = last;
+            var outcome = await pipeline.ExecuteAsync(
+                async token => await CopyPageAsync(context, sql, keyset, ctid, controller.Current, expected, first, token),
+                cancellationToken);
+            first = false;
+            last = outcome;
+            if (outcome.WasAlreadyComplete)
+            {
+                break;
+            }
+
+            var next = outcome.Rows > 0
+                ? controller.Record(context.IsKeyset || outcome.TableCompleted ? (int)Math.Min(outcome.Rows, int.MaxValue) : controller.Current, outcome.Duration)
+                : controller.Current;
+            if (outcome.Rows > 0)
+            {
+                PostgresCopierLog.PageCommitted(_logger, outcome.BatchId, outcome.Rows, outcome.Range, (long)outcome.Duration.TotalMilliseconds, next);
+                await onBatch(
+                    new BatchResult(context.TableName, outcome.BatchId, (int)outcome.Rows, outcome.Duration, outcome.TableRowsCopied, outcome.BatchesCompleted, next, context.Validation != BatchValidationMode.None),
+                    cancellationToken);
+            }
+
+            if (outcome.TableCompleted)
+            {
+                break;
+            }
+        }
+
+        PostgresCopierLog.TableCompleted(_logger, context.TableName, last.TableRowsCopied, last.BatchesCompleted, request.Table.WritePath.ToString(), request.Table.Paging.ToString(), stopwatch.ElapsedMilliseconds);
+        return new TableCopyResult(context.TableName, last.TableRowsCopied, last.BatchesCompleted, stopwatch.Elapsed);
+    }
+
+    private ResiliencePipeline BuildRetryPipeline(TableCopyContext context, AdaptiveBatchController controller) =>
+        new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(TransientPostgresErrors.IsTransient),
+                MaxRetryAttempts = MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = RetryBaseDelay,
+                MaxDelay = TimeSpan.FromSeconds(30),
+                OnRetry = args =>
+                {
+                    var size = controller.Halve();
+                    var exception = args.Outcome.Exception!;
+                    if (TransientPostgresErrors.IsConnectionLoss(exception))
+                    {
+                        _dataSources.Get(context.Request.SourceConnectionString).Clear();
+                        _dataSources.Get(context.Request.TargetConnectionString).Clear();
+                    }
+
+                    PostgresCopierLog.RetryingPage(_logger, exception, context.TableName, args.AttemptNumber + 1, (exception as PostgresException)?.SqlState, (long)args.RetryDelay.TotalMilliseconds, size);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+    private async Task<PageOutcome> CopyPageAsync(
+        TableCopyContext context,
+        PageSql sql,
+        KeysetPager? keyset,
+        CtidPager? ctid,
+        int pageSize,
+        PageOutcome? previous,
+        bool first,
+        CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var request = context.Request;
+        await using var target = await _dataSources.OpenConnectionAsync(request.TargetConnectionString, cancellationToken);
+        await using var targetTransaction = await target.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+        // Lock the (migration, table) pair for this transaction, then read where the table really is.
+        var (checkpoint, insertedBefore) = await LockAndReadCheckpointAsync(target, targetTransaction, context, sql, cancellationToken);
+        if (checkpoint.Completed)
+        {
+            return new PageOutcome(0, TimeSpan.Zero, checkpoint.RowsCopied, checkpoint.Batches, true, true, "", "");
+        }
+
+        if (first && checkpoint.Batches > 0)
+        {
+            PostgresCopierLog.Resuming(_logger, context.TableName, checkpoint.RowsCopied, checkpoint.Batches);
+        }
+        else if (previous is not null && previous.TableRowsCopied != checkpoint.RowsCopied)
+        {
+            PostgresCopierLog.CheckpointMoved(_logger, context.TableName, checkpoint.RowsCopied);
+        }
+
+        await using var source = await _dataSources.OpenConnectionAsync(request.SourceConnectionString, cancellationToken);
+        await using var sourceTransaction = await source.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", source, sourceTransaction))
+        {
+            await readOnly.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var range = keyset is not null
+            ? await keyset.NextAsync(source, sourceTransaction, checkpoint.LastKey, pageSize, cancellationToken)
+            : ctid!.Next(checkpoint.LastKey, pageSize);
+
+        long rows;
+        if (request.Table.WritePath == WritePath.PassThrough)
+        {
+            rows = await PassThroughPipe.CopyAsync(source, target, sql.CopyOut(range), sql.CopyIn, context.Binary, cancellationToken);
+        }
+        else
+        {
+            await using var select = new NpgsqlCommand(sql.Select(range), source, sourceTransaction) { CommandTimeout = 0 };
+            await using var reader = await select.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+            rows = await context.MappedWriter!.WriteAsync(targetTransaction, reader, context.Projector!, cancellationToken);
+        }
+
+        ctid?.Observe(rows, range, checkpoint.LastKey);
+        var batches = checkpoint.Batches + (rows > 0 ? 1 : 0);
+        var batchId = string.Create(CultureInfo.InvariantCulture, $"{context.TableName}#{batches}");
+        var total = checkpoint.RowsCopied + rows;
+
+        // Validation count and checkpoint upsert in one round trip, then commit (or roll back on a mismatch).
+        await using (var batch = new NpgsqlBatch(target, targetTransaction))
+        {
+            var validation = context.Validation switch
+            {
+                BatchValidationMode.KeyRange when range.TargetCountPredicate is not null => sql.CountTargetRange(range.TargetCountPredicate),
+                BatchValidationMode.None => null,
+                _ => sql.InsertedCount,
+            };
+            if (validation is not null)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(validation));
+            }
+
+            var upsert = new NpgsqlBatchCommand(ControlSchemaSql.UpsertCheckpoint(request.ControlSchema));
+            upsert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.MigrationId });
+            upsert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = context.TableName });
+            upsert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = context.Chunk });
+            upsert.Parameters.Add(new NpgsqlParameter<string?[]?> { TypedValue = range.NextCheckpointKey?.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+            upsert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = total });
+            upsert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batches });
+            upsert.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = range.IsLast });
+            batch.BatchCommands.Add(upsert);
+
+            await using var result = await batch.ExecuteReaderAsync(cancellationToken);
+            if (validation is not null)
+            {
+                await result.ReadAsync(cancellationToken);
+                var counted = result.GetInt64(0);
+                if (context.Validation == BatchValidationMode.InsertedCount)
+                {
+                    counted -= insertedBefore;
+                }
+
+                if (counted != rows)
+                {
+                    PostgresCopierLog.ValidationFailed(_logger, batchId, context.TableName, rows, counted);
+                    throw new BatchValidationException(
+                        $"Batch {batchId} of {context.TableName} ({range.Description}) read {rows} rows from the source but the target holds {counted}; the batch was rolled back.");
+                }
+            }
+        }
+
+        await targetTransaction.CommitAsync(cancellationToken);
+        return new PageOutcome(rows, Stopwatch.GetElapsedTime(started), total, batches, range.IsLast, false, batchId, range.Description);
+    }
+
+    private static async Task<(CommittedCheckpoint Checkpoint, long InsertedBefore)> LockAndReadCheckpointAsync(
+        NpgsqlConnection target,
+        NpgsqlTransaction transaction,
+        TableCopyContext context,
+        PageSql sql,
+        CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        await using var batch = new NpgsqlBatch(target, transaction);
+        var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))");
+        lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.MigrationId });
+        lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"{context.TableName}#{context.Chunk.ToString(CultureInfo.InvariantCulture)}" });
+        batch.BatchCommands.Add(lockCommand);
+
+        var read = new NpgsqlBatchCommand(ControlSchemaSql.SelectCheckpoint(request.ControlSchema));
+        read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.MigrationId });
+        read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = context.TableName });
+        read.Parameters.Add(new NpgsqlParameter<int> { TypedValue = context.Chunk });
+        batch.BatchCommands.Add(read);
+
+        if (context.Validation == BatchValidationMode.InsertedCount)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.InsertedCount));
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var checkpoint = CommittedCheckpoint.Initial;
+        if (await reader.ReadAsync(cancellationToken))
+        {
+            checkpoint = new CommittedCheckpoint(
+                reader.IsDBNull(0) ? null : reader.GetFieldValue<string?[]>(0),
+                reader.GetInt64(1),
+                reader.GetInt32(2),
+                reader.GetBoolean(3));
+        }
+
+        long inserted = 0;
+        if (context.Validation == BatchValidationMode.InsertedCount)
+        {
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            inserted = reader.GetInt64(0);
+        }
+
+        return (checkpoint, inserted);
+    }
+}
