@@ -20,7 +20,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-# shellcheck source=scripts/services.sh source-path=SCRIPTDIR/..
+# shellcheck source=scripts/services.sh
 source "$root/scripts/services.sh"
 
 log() { printf '\033[1;32m[tests]\033[0m %s\n' "$*" >&2; }

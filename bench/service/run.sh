@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# End-to-end service benchmark: the service against the raw PostgreSQL COPY pipe, on the same data in one run.
+#
+#   bench/service/run.sh                 about 3.1M rows (75k customers, 750k orders, 2.25M order items)
+#   SCALE=0.1 bench/service/run.sh       a tenth of that (SCALE multiplies every table)
+#   METHODS="raw pass-through" bench/service/run.sh      a subset of: raw pass-through mapped
+#
+# Two throwaway PostgreSQL clusters (source, target) with durable settings (fsync, synchronous_commit and
+# full_page_writes on). Then, in turn:
+#   raw           psql COPY ... TO STDOUT (FORMAT binary) | psql COPY ... FROM STDIN (FORMAT binary), table by table,
+#                 into a pre-created schema (primary keys and FK-column indexes, no foreign keys)
+#   pass-through  the service (Release build, embedded store) migrating into a fresh empty database
+#   mapped        the same with every table forced onto the mapped path (--force-mapped for each table)
+# Service runs are timed from the CLI's start to its exit (which is 0 only if the migration completed and was
+# validated); the server's RSS is sampled every 200 ms from /proc: idle (just before the run) and peak. The table is
+# printed and appended to bench/service/RESULTS.md. Exits non-zero if a method failed or moved a wrong row count.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+# shellcheck source=scripts/services.sh
+source "$root/scripts/services.sh"
+# shellcheck source=scripts/server.sh
+source "$root/scripts/server.sh"
+
+log() { printf '\033[1;33m[bench]\033[0m %s\n' "$*" >&2; }
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+scale=${SCALE:-1}
+methods=${METHODS:-raw pass-through mapped}
+customers=$(awk -v s="$scale" 'BEGIN { n = int(75000 * s); if (n < 1) n = 1; print n }')
+tables=(customers orders order_items)
+command_line="SCALE=$scale${METHODS:+ METHODS=\"$methods\"} bench/service/run.sh"
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+work=$(mktemp -d "${TMPDIR:-/tmp}/migration-bench.XXXXXX")
+chmod 755 "$work" # the clusters run as the postgres user when we are root
+sampler_pid=""
+build_pid=""
+# shellcheck disable=SC2317 # invoked by the trap
+cleanup() {
+  local code=$?
+  trap - EXIT INT TERM
+  [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null
+  [ -n "$build_pid" ] && kill "$build_pid" 2>/dev/null
+  srv_stop
+  svc_stop_postgres "$work/source"
+  svc_stop_postgres "$work/target"
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
+  exit "$code"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+durable=(fsync=on synchronous_commit=on full_page_writes=on shared_buffers=256MB max_wal_size=4GB)
+src_pw="bench-src-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
+tgt_pw="bench-tgt-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
+src_port=$(svc_free_port)
+svc_start_postgres "$work/source" "$src_port" "$src_pw" "${durable[@]}"
+tgt_port=$(svc_free_port)
+while [ "$tgt_port" = "$src_port" ]; do tgt_port=$(svc_free_port); done
+svc_start_postgres "$work/target" "$tgt_port" "$tgt_pw" "${durable[@]}"
+src() { PGOPTIONS='-c client_min_messages=warning' svc_psql "$src_port" "$src_pw" "$@"; }
+tgt() { PGOPTIONS='-c client_min_messages=warning' svc_psql "$tgt_port" "$tgt_pw" "$@"; }
+
+needs_service=0
+case " $methods " in *" pass-through "* | *" mapped "*) needs_service=1 ;; esac
+if [ "$needs_service" = 1 ]; then
+  (srv_build "$work/build.log") &
+  build_pid=$!
+fi
+
+log "generating the source: $customers customers, $((customers * 10)) orders, $((customers * 30)) order items"
+t0=$SECONDS
+src postgres -c 'CREATE DATABASE bench'
+src bench -f "$here/schema.sql"
+src bench -v customers="$customers" -f "$here/source.sql"
+source_size=$(src bench -Atc "SELECT pg_size_pretty(pg_database_size('bench'))")
+log "source generated in $((SECONDS - t0)) s ($source_size)"
+
+declare -A source_rows
+source_total=0
+for t in "${tables[@]}"; do
+  source_rows[$t]=$(src bench -Atc "SELECT count(*) FROM $t")
+  source_total=$((source_total + source_rows[$t]))
+done
+
+build_ok=1
+if [ -n "$build_pid" ]; then
+  log "waiting for the Release build"
+  wait "$build_pid" || build_ok=0
+  build_pid=""
+fi
+
+# Rows in the target database's tables; "MISMATCH" when any table differs from the source.
+count_target() {
+  local db=$1 total=0 n t verdict=ok
+  for t in "${tables[@]}"; do
+    n=$(tgt "$db" -Atc "SELECT count(*) FROM public.$t" 2>/dev/null || echo 0)
+    [ "$n" = "${source_rows[$t]}" ] || verdict=MISMATCH
+    total=$((total + n))
+  done
+  echo "$total $verdict"
+}
+
+now() { echo "${EPOCHREALTIME/,/.}"; }
+results=()
+failures=0
+# record METHOD ROWS SECONDS IDLE_KB PEAK_KB CPU_S VERDICT
+record() {
+  results+=("$*")
+  [ "$7" = ok ] || failures=$((failures + 1))
+}
+
+run_raw() {
+  log "raw: psql binary COPY pipe, table by table"
+  tgt postgres -c 'CREATE DATABASE raw'
+  tgt raw -f "$here/schema.sql"
+  src bench -c CHECKPOINT
+  tgt raw -c CHECKPOINT
+  local t0 t1 t
+  t0=$(now)
+  for t in "${tables[@]}"; do
+    src bench -c "COPY $t TO STDOUT (FORMAT binary)" | tgt raw -c "COPY $t FROM STDIN (FORMAT binary)"
+  done
+  t1=$(now)
+  read -r rows verdict < <(count_target raw)
+  record raw "$rows" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')" - - - "$verdict"
+}
+
+# run_service NAME [extra CLI arguments]
+run_service() {
+  local name=$1; shift
+  local db=${name//-/_}
+  if [ "$build_ok" != 1 ]; then
+    log "$name: skipped, the build failed (see above)"
+    record "$name" 0 - - - - "build failed"
+    return
+  fi
+  log "$name: the service migrating into a fresh database"
+  tgt postgres -c "CREATE DATABASE $db"
+  src bench -c CHECKPOINT
+  tgt postgres -c CHECKPOINT
+  srv_start "$(svc_free_port)" "$work/server-$name" "$work/server-$name.log"
+  if ! srv_wait 180; then
+    record "$name" 0 - - - - "server did not start"
+    srv_stop
+    return
+  fi
+  sleep 2 # let the freshly started server settle before its idle RSS is read
+  local idle peak cpu t0 t1 code rows verdict
+  idle=$(srv_rss_kb "$SRV_PID")
+  local samples="$work/rss-$name.txt"
+  : >"$samples"
+  (while kill -0 "$SRV_PID" 2>/dev/null; do srv_rss_kb "$SRV_PID" >>"$samples"; sleep 0.2; done) &
+  sampler_pid=$!
+  t0=$(now)
+  set +e
+  srv_cli run --server "$SRV_URL" --yes --no-color \
+    --source "$(svc_pg_conn "$src_port" "$src_pw" bench)" --target "$(svc_pg_conn "$tgt_port" "$tgt_pw" "$db")" \
+    --description "bench/service $name" "$@" >"$work/cli-$name.log" 2>&1
+  code=$?
+  set -e
+  t1=$(now)
+  kill "$sampler_pid" 2>/dev/null || true
+  wait "$sampler_pid" 2>/dev/null || true
+  sampler_pid=""
+  srv_rss_kb "$SRV_PID" >>"$samples"
+  peak=$(sort -n "$samples" | tail -n 1)
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$SRV_PID/stat" 2>/dev/null || echo -)
+  srv_stop
+  read -r rows verdict < <(count_target "$db")
+  if [ "$code" -ne 0 ]; then
+    verdict="CLI exit $code"
+    log "$name: the CLI exited with $code; its last lines:"
+    tail -n 25 "$work/cli-$name.log" >&2
+    log "server log, last lines:"
+    tail -n 25 "$work/server-$name.log" >&2
+  fi
+  record "$name" "$rows" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')" "$idle" "$peak" "$cpu" "$verdict"
+}
+
+for method in $methods; do
+  case "$method" in
+    raw) run_raw ;;
+    pass-through) run_service pass-through ;;
+    mapped)
+      forced=()
+      for t in "${tables[@]}"; do forced+=(--force-mapped "public.$t"); done
+      run_service mapped "${forced[@]}"
+      ;;
+    *) log "unknown method $method (known: raw pass-through mapped)"; exit 2 ;;
+  esac
+done
+
+# --- report -----------------------------------------------------------------------------------------------------
+raw_rate=""
+for r in "${results[@]}"; do
+  read -r m rows secs _ <<<"$r"
+  [ "$m" = raw ] && raw_rate=$(awk -v n="$rows" -v s="$secs" 'BEGIN { if (s > 0) printf "%.0f", n / s }')
+done
+mb() { if [ "$1" = - ]; then echo -; else awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; fi; }
+table="| method | rows | seconds | rows/s | × raw | server idle RSS MB | server peak RSS MB | server CPU s | result |
+|---|---|---|---|---|---|---|---|---|"
+for r in "${results[@]}"; do
+  read -r m rows secs idle peak cpu verdict <<<"$r"
+  rate=-; ratio=-
+  if [ "$secs" != - ] && [ "$rows" -gt 0 ]; then
+    rate=$(awk -v n="$rows" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')
+    [ -n "$raw_rate" ] && ratio=$(awk -v a="$rate" -v b="$raw_rate" 'BEGIN { printf "%.2f", a / b }')
+  fi
+  table+=$'\n'"| $m | $rows | $secs | $rate | $ratio | $(mb "$idle") | $(mb "$peak") | $cpu | $verdict |"
+done
+
+pg_version=$("$(svc_pg_bin)/postgres" --version | awk '{print $3}')
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git -C "$root" diff --quiet HEAD -- src clients 2>/dev/null || commit="$commit+changes"
+header="## $(date -u '+%Y-%m-%d %H:%M UTC') — \`$command_line\`
+
+$source_total source rows ($source_size), PostgreSQL $pg_version source and target on loopback (fsync,
+synchronous_commit, full_page_writes on), $(nproc) cores, load average at the start $load_before,
+commit $commit."
+printf '\n%s\n\n%s\n' "$header" "$table"
+results_file="$here/RESULTS.md"
+if [ ! -f "$results_file" ]; then
+  printf '# Service benchmark results\n\nAppended by bench/service/run.sh; compare ratios within one run (the machines are shared).\n' >"$results_file"
+fi
+printf '\n%s\n\n%s\n' "$header" "$table" >>"$results_file"
+log "appended to ${results_file#"$root"/}"
+[ "$failures" -eq 0 ] || { log "$failures method(s) failed"; exit 1; }
