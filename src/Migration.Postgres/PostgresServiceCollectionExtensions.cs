@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Migration.Core.Abstractions;
+using Migration.Postgres.Catalog;
+using Migration.Postgres.Control;
+using Migration.Postgres.Execution;
+using Migration.Postgres.Schema;
+using Migration.Postgres.Validation;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the PostgreSQL implementations of the Core abstractions.</summary>
+public static class PostgresServiceCollectionExtensions
+{
+    public static IServiceCollection AddMigrationPostgres(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton<ICatalogReader, PostgresCatalogReader>();
+        services.AddSingleton<ITargetSchemaBuilder, PostgresTargetSchemaBuilder>();
+        services.AddSingleton<IMigrationValidator, PostgresMigrationValidator>();
+        services.TryAddSingleton<NpgsqlDataSourceProvider>();
+        services.AddSingleton<IControlStore, PostgresControlStore>();
+        services.AddSingleton<ITableCopier, PostgresTableCopier>();
+        return services;
+    }
+}
