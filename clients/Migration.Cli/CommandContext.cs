@@ -116,6 +116,11 @@ internal sealed class CommandContext : IDisposable
         {
             return context.Fail(ExitCodes.CancelledOrPaused, "interrupted");
         }
+        catch (OperationCanceledException ex)
+        {
+            // Not our token: the transport gave up (a connect timeout).
+            return context.Fail(ExitCodes.ServerUnreachable, RpcErrorFormatter.Unreachable(server, ex));
+        }
         catch (HttpRequestException ex)
         {
             return context.Fail(ExitCodes.ServerUnreachable, RpcErrorFormatter.Unreachable(server, ex));

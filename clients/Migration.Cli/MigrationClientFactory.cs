@@ -41,7 +41,7 @@ internal sealed class MigrationClientFactory(Uri server, HttpMessageHandler? han
                 EnableMultipleHttp2Connections = true,
             },
             DisposeHttpClient = handler is null,
-            ThrowOperationCanceledOnCancellation = true,
+            ThrowOperationCanceledOnCancellation = false,
         });
         return new MigrationService.MigrationServiceClient(_channel);
     }

@@ -33,7 +33,7 @@ internal sealed class ApprovalPrompt(TextReader input, TextWriter prompts)
         var hint = recommended >= 0 ? $", Enter = {recommended + 1}" : string.Empty;
         for (var i = 0; i < MaxTries; i++)
         {
-            await prompts.WriteAsync($"Choose an option for \"{decision.Question}\" [1-{decision.Options.Count}{hint}]: ");
+            await prompts.WriteAsync($"Your choice for the decision above [1-{decision.Options.Count}{hint}]: ");
             await prompts.FlushAsync(cancellationToken);
             var line = await ReadLineAsync(cancellationToken);
             if (line is null)
@@ -80,6 +80,13 @@ internal sealed class ApprovalPrompt(TextReader input, TextWriter prompts)
     private async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
     {
         // Console.In does not observe cancellation while it blocks; Ctrl+C must still end the wait.
-        return await Task.Run(input.ReadLine, CancellationToken.None).WaitAsync(cancellationToken);
+        var line = await Task.Run(input.ReadLine, CancellationToken.None).WaitAsync(cancellationToken);
+        if (line is null)
+        {
+            // End of input: end the prompt's line so what follows does not run on after it.
+            await prompts.WriteLineAsync();
+        }
+
+        return line;
     }
 }

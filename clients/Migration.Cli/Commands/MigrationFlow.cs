@@ -147,11 +147,16 @@ internal static class MigrationFlow
     /// prints the validation report and returns the exit code: 0 only for COMPLETED with validation passed.
     /// </summary>
     public static async Task<int> WatchToEndAsync(
-        CommandContext context, MigrationInfo snapshot, long afterSequence, CancellationToken cancellationToken)
+        CommandContext context, MigrationInfo snapshot, long afterSequence, MigrationPlan? plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(snapshot);
         var progress = new MigrationProgress(context.Time);
+        if (plan is not null)
+        {
+            progress.ApplyPlan(plan);
+        }
+
         var observer = context.CreateObserver(progress, out var liveView);
         var watcher = context.CreateWatcher();
         var request = new WatchRequest(snapshot, afterSequence);

@@ -36,7 +36,7 @@ internal sealed class RunCommand : Command
             if (migration.Phase is not (MigrationPhase.Created or MigrationPhase.Discovery or MigrationPhase.Planning
                 or MigrationPhase.Mapping or MigrationPhase.AwaitingApproval))
             {
-                return await MigrationFlow.WatchToEndAsync(context, migration, migration.LastEventSequence, cancellationToken);
+                return await MigrationFlow.WatchToEndAsync(context, migration, migration.LastEventSequence, response.Plan, cancellationToken);
             }
         }
 
@@ -45,6 +45,6 @@ internal sealed class RunCommand : Command
         await MigrationFlow.ApproveAsync(context, plan, parseResult.GetValue(Yes),
             request.Options.ForeignKeyMode, cancellationToken);
         var started = await MigrationFlow.StartAsync(context, migration.Id, cancellationToken);
-        return await MigrationFlow.WatchToEndAsync(context, started, started.LastEventSequence, cancellationToken);
+        return await MigrationFlow.WatchToEndAsync(context, started, started.LastEventSequence, plan, cancellationToken);
     }
 }

@@ -41,7 +41,7 @@ internal sealed class StartCommand : Command
         var started = await MigrationFlow.StartAsync(context, id, cancellationToken);
         if (!parseResult.GetValue(_detach))
         {
-            return await MigrationFlow.WatchToEndAsync(context, started, started.LastEventSequence, cancellationToken);
+            return await MigrationFlow.WatchToEndAsync(context, started, started.LastEventSequence, plan, cancellationToken);
         }
 
         var message = $"migration {id} started; watch it with: migration watch {id}";

@@ -37,6 +37,6 @@ internal sealed class WatchCommand : Command
 
         var migration = (await context.Client.GetMigrationAsync(new GetMigrationRequest { MigrationId = id }, cancellationToken: cancellationToken)).Migration
             ?? throw new CliException($"the server returned no migration for {id}");
-        return await MigrationFlow.WatchToEndAsync(context, migration, from ?? migration.LastEventSequence, cancellationToken);
+        return await MigrationFlow.WatchToEndAsync(context, migration, from ?? migration.LastEventSequence, plan: null, cancellationToken);
     }
 }

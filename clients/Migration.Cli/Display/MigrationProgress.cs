@@ -49,8 +49,8 @@ internal sealed class MigrationProgress(TimeProvider time) : IProgressFigures
             Table(table.Table).Seed(table);
         }
 
+        // Rates come from the events' own timestamps (server time); the first event after this sets the baseline.
         _rate.Clear();
-        _rate.Add(time.GetUtcNow(), RowsCopied);
     }
 
     public void Apply(MigrationEvent migrationEvent)
@@ -84,18 +84,27 @@ internal sealed class MigrationProgress(TimeProvider time) : IProgressFigures
                 Validation = migrationEvent.ValidationResult;
                 break;
             case MigrationEvent.KindOneofCase.PlanReady:
-                foreach (var planned in migrationEvent.PlanReady.Waves.SelectMany(w => w.Tables, (w, t) => (w.Number, t)))
-                {
-                    var state = Table(planned.t.Table);
-                    state.Wave = planned.Number;
-                    state.WritePath = planned.t.WritePath;
-                    if (state.Status == TableStatus.Pending)
-                    {
-                        state.RowsTotal = planned.t.EstimatedRows;
-                    }
-                }
-
+                ApplyPlan(migrationEvent.PlanReady);
                 break;
+        }
+    }
+
+    /// <summary>Lists the plan's tables (pending, with their estimated rows) so totals and "n/m tables" are known up front.</summary>
+    public void ApplyPlan(MigrationPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        foreach (var wave in plan.Waves)
+        {
+            foreach (var planned in wave.Tables)
+            {
+                var state = Table(planned.Table);
+                state.Wave = wave.Number;
+                state.WritePath = planned.WritePath;
+                if (state.Status == TableStatus.Pending && state.RowsTotal == 0)
+                {
+                    state.RowsTotal = planned.EstimatedRows;
+                }
+            }
         }
     }
 

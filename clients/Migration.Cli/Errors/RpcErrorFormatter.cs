@@ -43,7 +43,8 @@ internal static class RpcErrorFormatter
                "— is it running? start it with: dotnet run --project src/Migration.Server";
     }
 
-    private static string? Cause(Exception? exception)
+    /// <summary>The socket or TLS error behind a failed call, in a few words; null when there is none.</summary>
+    public static string? Cause(Exception? exception)
     {
         var inner = exception is RpcException rpc ? rpc.Status.DebugException : exception;
         while (inner is not null)
@@ -57,6 +58,11 @@ internal static class RpcErrorFormatter
                     SocketError.TimedOut => "timed out",
                     _ => socket.Message,
                 };
+            }
+
+            if (inner is HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded })
+            {
+                return "the server closed the connection";
             }
 
             if (inner is System.Security.Authentication.AuthenticationException tls)

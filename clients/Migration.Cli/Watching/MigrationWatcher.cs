@@ -59,7 +59,12 @@ internal sealed class MigrationWatcher(IMigrationEventSource source, ReconnectPo
             }
             catch (RpcException ex) when (ReconnectPolicy.IsTransient(ex))
             {
-                reason = $"{ex.StatusCode}: {ex.Status.Detail}";
+                reason = ReconnectPolicy.Describe(ex);
+            }
+            catch (OperationCanceledException)
+            {
+                // Not our token: the transport gave up on the call (a connect timeout); worth another attempt.
+                reason = "the call timed out";
             }
 
             var now = time.GetUtcNow();

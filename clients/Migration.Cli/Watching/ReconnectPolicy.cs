@@ -9,7 +9,7 @@ internal sealed record ReconnectPolicy
 
     public TimeSpan InitialDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(8);
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Give up when the server has been unreachable this long.</summary>
     public TimeSpan GiveUpAfter { get; init; } = TimeSpan.FromMinutes(2);
@@ -29,6 +29,14 @@ internal sealed record ReconnectPolicy
         return TimeSpan.FromTicks((long)ticks);
     }
 
+    /// <summary>"Unavailable: connection refused" — the status and the most telling cause.</summary>
+    public static string Describe(RpcException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var cause = Errors.RpcErrorFormatter.Cause(exception) ?? exception.Status.Detail;
+        return string.IsNullOrWhiteSpace(cause) ? exception.StatusCode.ToString() : $"{exception.StatusCode}: {cause}";
+    }
+
     /// <summary>
     /// True when the call failed because the connection broke or the server went away (it restarts): worth a
     /// reconnect. Errors the server chose to return (NotFound, InvalidArgument, ...) are not.
@@ -38,9 +46,10 @@ internal sealed record ReconnectPolicy
         ArgumentNullException.ThrowIfNull(exception);
         return exception.StatusCode switch
         {
-            StatusCode.Unavailable or StatusCode.Aborted => true,
-            // A stream cut by the transport (reset, premature end) surfaces as Internal/Unknown/Cancelled.
-            StatusCode.Internal or StatusCode.Unknown or StatusCode.Cancelled =>
+            // Cancelled while our own token is not: the server ended the call (it is shutting down).
+            StatusCode.Unavailable or StatusCode.Aborted or StatusCode.Cancelled => true,
+            // A stream cut by the transport (reset, premature end) surfaces as Internal/Unknown.
+            StatusCode.Internal or StatusCode.Unknown =>
                 exception.Status.DebugException is IOException or HttpRequestException
                 || exception.Status.DebugException?.InnerException is IOException or HttpRequestException,
             _ => false,

@@ -30,7 +30,7 @@ public sealed class ApprovalPromptTests
         var prompt = new ApprovalPrompt(new StringReader(input), prompts);
 
         Assert.Equal(expected, await prompt.ConfirmAsync("Approve this plan? [y/N] ", CancellationToken.None));
-        Assert.Equal("Approve this plan? [y/N] ", prompts.ToString());
+        Assert.Equal(expected is null ? "Approve this plan? [y/N] " + Environment.NewLine : "Approve this plan? [y/N] ", prompts.ToString());
     }
 
     [Theory]

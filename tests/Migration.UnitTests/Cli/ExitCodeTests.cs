@@ -89,6 +89,6 @@ public sealed class ExitCodeTests
     {
         var policy = ReconnectPolicy.Default;
 
-        Assert.Equal([0.5, 1, 2, 4, 8, 8], Enumerable.Range(1, 6).Select(a => policy.DelayFor(a).TotalSeconds));
+        Assert.Equal([0.5, 1, 2, 4, 5, 5], Enumerable.Range(1, 6).Select(a => policy.DelayFor(a).TotalSeconds));
     }
 }
