@@ -39,7 +39,9 @@ svc_apt_install() {
   svc_log "installing ${missing[*]} with apt-get (once)"
   local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
-  svc_as_root "${apt[@]}" update >/dev/null 2>&1 || svc_log "apt-get update failed; trying the install anyway"
+  if ! svc_as_root "${apt[@]}" update >/tmp/svc-apt.$$.log 2>&1; then
+    svc_log "apt-get update failed ($(grep -E '^(E|W):' /tmp/svc-apt.$$.log | head -n 1)); trying the install anyway"
+  fi
   if ! svc_as_root "${apt[@]}" install --no-install-recommends "${missing[@]}" </dev/null >/tmp/svc-apt.$$.log 2>&1; then
     tail -n 30 /tmp/svc-apt.$$.log >&2
     rm -f /tmp/svc-apt.$$.log

@@ -46,10 +46,15 @@ public sealed class PostgresServer : IAsyncLifetime
         }
     }
 
-    /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
+    /// <summary>
+    /// Creates an empty database with a unique name (the prefix, lower-cased and cut to 40 characters of
+    /// [a-z0-9_], then 16 random hex digits) and returns its connection string.
+    /// </summary>
     public async Task<string> CreateDatabaseAsync(string prefix, CancellationToken cancellationToken = default)
     {
-        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 63)].ToLowerInvariant();
+        ArgumentNullException.ThrowIfNull(prefix);
+        var clean = new string(prefix.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+        var name = $"{clean[..Math.Min(clean.Length, 40)]}_{Guid.NewGuid().ToString("N")[..16]}";
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'", connection);
@@ -72,6 +77,17 @@ public sealed class PostgresServer : IAsyncLifetime
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
         var value = await command.ExecuteScalarAsync(cancellationToken);
-        return (T)Convert.ChangeType(value!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        if (value is null or DBNull)
+        {
+            return default!; // SQL NULL (or no row): null for reference and nullable types
+        }
+
+        if (value is T typed)
+        {
+            return typed;
+        }
+
+        var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        return (T)Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture);
     }
 }

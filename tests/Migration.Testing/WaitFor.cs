@@ -26,4 +26,8 @@ public static class WaitFor
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 500));
         }
     }
+
+    /// <summary>Awaits <paramref name="condition"/> becoming true, polling with a growing delay (20 ms to 500 ms).</summary>
+    public static Task ConditionAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        ConditionAsync(condition, static done => done, timeout, what);
 }
