@@ -168,6 +168,8 @@ demo_psql demo_source -At -F ' ' -c "
 # --- build and start the server -----------------------------------------------------------------------------------
 srv_build "$data/demo-build.log" || exit 1
 stop_server # one left by an earlier --keep-server run
+# demo_target was just recreated: migrations an earlier run left in the store would point at a database that is gone.
+rm -rf "$data/garnet"
 srv_start "$(svc_free_port)" "$data" "$server_log"
 echo "$SRV_PID" >"$server_pid_file"
 srv_wait 120 || exit 1
