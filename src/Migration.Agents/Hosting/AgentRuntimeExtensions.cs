@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Migration.Core.Serialization;
+using Migration.Redis;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Persistence;
+using Orleans.Serialization;
+using StackExchange.Redis;
+
+namespace Migration.Agents.Hosting;
+
+public static class AgentRuntimeExtensions
+{
+    /// <summary>
+    /// Hosts the agents' Orleans silo on <paramref name="redis"/>: localhost clustering on the embedded store, Redis
+    /// clustering (with quick failure detection) on a configured Redis; in both cases Redis grain storage
+    /// "<see cref="AgentRuntimeOptions.StorageName"/>" (also the default storage) and Redis reminders on the shared
+    /// connection, and System.Text.Json (<see cref="MigrationJson.Options"/>) for the Core types, which carry no
+    /// Orleans attributes.
+    /// </summary>
+    public static IHostApplicationBuilder AddMigrationAgentRuntime(this IHostApplicationBuilder builder, RedisConnectionInfo redis)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(redis);
+
+        var section = builder.Configuration.GetSection(AgentRuntimeOptions.SectionName);
+        var options = section.Get<AgentRuntimeOptions>() ?? new AgentRuntimeOptions();
+        var validation = new AgentRuntimeOptionsValidator().Validate(Options.DefaultName, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(AgentRuntimeOptions), validation.Failures);
+        }
+
+        builder.Services.AddOptions<AgentRuntimeOptions>().Bind(section).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentRuntimeOptions>, AgentRuntimeOptionsValidator>());
+
+        builder.UseOrleans(silo =>
+        {
+            if (redis.IsEmbedded)
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            }
+            else
+            {
+                ConfigureCluster(silo, redis, options);
+            }
+
+            silo.AddRedisGrainStorage(AgentRuntimeOptions.StorageName, storage => ConfigureStorage(storage, redis));
+            silo.AddRedisGrainStorageAsDefault(storage => ConfigureStorage(storage, redis));
+            silo.UseRedisReminderService(reminders => reminders.ConfigurationOptions = redis.ToConfigurationOptions());
+            silo.Services.AddOptions<RedisReminderTableOptions>().Configure<IConnectionMultiplexer>((reminders, connection) =>
+                reminders.CreateMultiplexer = _ => Task.FromResult<(IConnectionMultiplexer, bool)>((connection, true)));
+            silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromMinutes(1));
+            silo.Services.AddSerializer(serializer => serializer.AddJsonSerializer(
+                isSupported: type => type.Namespace?.StartsWith("Migration.Core", StringComparison.Ordinal) == true,
+                jsonSerializerOptions: new JsonSerializerOptions(MigrationJson.Options)));
+        });
+        return builder;
+    }
+
+    private static void ConfigureCluster(ISiloBuilder silo, RedisConnectionInfo redis, AgentRuntimeOptions options)
+    {
+        silo.Configure<ClusterOptions>(cluster =>
+        {
+            cluster.ClusterId = options.ClusterId;
+            cluster.ServiceId = options.ServiceId;
+        });
+        silo.UseRedisClustering(clustering => clustering.ConfigurationOptions = redis.ToConfigurationOptions());
+        silo.Services.AddOptions<Orleans.Clustering.Redis.RedisClusteringOptions>().Configure<IConnectionMultiplexer>((clustering, connection) =>
+            clustering.CreateMultiplexer = _ => Task.FromResult<(IConnectionMultiplexer, bool)>((connection, true)));
+        silo.Configure<EndpointOptions>(endpoints =>
+        {
+            endpoints.SiloPort = options.SiloPort;
+            endpoints.GatewayPort = options.GatewayPort;
+            if (!string.IsNullOrWhiteSpace(options.AdvertisedIPAddress))
+            {
+                endpoints.AdvertisedIPAddress = IPAddress.Parse(options.AdvertisedIPAddress);
+            }
+        });
+
+        // A dead silo is noticed in seconds rather than minutes, so its grains (a migration's orchestrator among
+        // them) are reactivated elsewhere quickly.
+        silo.Configure<ClusterMembershipOptions>(membership =>
+        {
+            membership.ProbeTimeout = TimeSpan.FromSeconds(3);
+            membership.NumMissedProbesLimit = 2;
+            membership.TableRefreshTimeout = TimeSpan.FromSeconds(10);
+            membership.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+            membership.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(30);
+        });
+    }
+
+    private static void ConfigureStorage(OptionsBuilder<RedisStorageOptions> storage, RedisConnectionInfo redis) =>
+        storage.Configure<IConnectionMultiplexer>((options, connection) =>
+        {
+            options.ConfigurationOptions = redis.ToConfigurationOptions();
+            options.CreateMultiplexer = _ => Task.FromResult<(IConnectionMultiplexer, bool)>((connection, true));
+        });
+}

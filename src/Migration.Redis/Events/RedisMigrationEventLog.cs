@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Migration.Core.Abstractions;
+using Migration.Core.Agents;
+using Migration.Core.Events;
+using Migration.Core.Serialization;
+using StackExchange.Redis;
+
+namespace Migration.Redis.Events;
+
+/// <summary>
+/// The event log in Redis: per migration a sorted set scored by sequence and a sequence counter. One script takes the
+/// next sequence, adds the event, trims the oldest beyond <see cref="RedisOptions.MaxEventsPerMigration"/> and
+/// publishes the new sequence, atomically: sequences have no gaps and a reader that sees sequence n also sees every
+/// event before it. Watchers wait on the migration's channel (one shared subscription per migration).
+/// </summary>
+public sealed class RedisMigrationEventLog : IMigrationEventLog
+{
+    private const string AppendScript =
+        """
+        local sequence = redis.call('INCR', KEYS[1])
+        redis.call('ZADD', KEYS[2], sequence, sequence .. '|' .. ARGV[1])
+        local keep = tonumber(ARGV[2])
+        if sequence > keep then
+          redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', sequence - keep)
+        end
+        redis.call('PUBLISH', ARGV[3], sequence)
+        return sequence
+        """;
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly RedisKeys _keys;
+    private readonly int _maxEvents;
+    private readonly TimeProvider _clock;
+    private readonly EventNotifications _notifications;
+
+    public RedisMigrationEventLog(IConnectionMultiplexer redis, IOptions<RedisOptions> options, TimeProvider clock, ILogger<RedisMigrationEventLog>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
+        _redis = redis;
+        _keys = new RedisKeys(options.Value.KeyPrefix);
+        _maxEvents = options.Value.MaxEventsPerMigration;
+        _clock = clock;
+        _notifications = new EventNotifications(redis, (ILogger?)logger ?? NullLogger.Instance);
+    }
+
+    public async Task<MigrationEvent> AppendAsync(string migrationId, AgentId agent, EventPayload payload, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        cancellationToken.ThrowIfCancellationRequested();
+        var occurredAt = _clock.GetUtcNow();
+        var json = JsonSerializer.Serialize(new StoredEvent(occurredAt, agent, payload), MigrationJson.Options);
+        var result = await _redis.GetDatabase().ScriptEvaluateAsync(
+            AppendScript,
+            [_keys.EventSequence(migrationId), _keys.Events(migrationId)],
+            [json, _maxEvents, _keys.EventChannel(migrationId)]);
+        return new MigrationEvent(migrationId, (long)result, occurredAt, agent, payload);
+    }
+
+    public async Task<IReadOnlyList<MigrationEvent>> ReadAsync(string migrationId, long afterSequence, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
+        if (max <= 0)
+        {
+            return [];
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var entries = await _redis.GetDatabase().SortedSetRangeByScoreAsync(
+            _keys.Events(migrationId), afterSequence, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, max);
+        var events = new List<MigrationEvent>(entries.Length);
+        foreach (var entry in entries)
+        {
+            events.Add(Parse(migrationId, entry.ToString()));
+        }
+
+        return events;
+    }
+
+    public Task WaitForEventsAsync(string migrationId, long afterSequence, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        cancellationToken.ThrowIfCancellationRequested();
+        return _notifications.WaitAsync(_keys.EventChannel(migrationId), afterSequence, ct => LastSequenceAsync(migrationId, ct), timeout, cancellationToken);
+    }
+
+    public async Task<long> LastSequenceAsync(string migrationId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var value = await _redis.GetDatabase().StringGetAsync(_keys.EventSequence(migrationId));
+        return value.IsNull ? 0 : (long)value;
+    }
+
+    private static MigrationEvent Parse(string migrationId, string member)
+    {
+        var separator = member.IndexOf('|', StringComparison.Ordinal);
+        if (separator <= 0)
+        {
+            throw new InvalidDataException($"An event of migration '{migrationId}' is not in the expected \"sequence|json\" form.");
+        }
+
+        var sequence = long.Parse(member.AsSpan(0, separator), NumberStyles.None, CultureInfo.InvariantCulture);
+        var stored = JsonSerializer.Deserialize<StoredEvent>(member.AsSpan(separator + 1), MigrationJson.Options)
+            ?? throw new InvalidDataException($"Event {sequence} of migration '{migrationId}' is empty.");
+        return new MigrationEvent(migrationId, sequence, stored.OccurredAt, stored.Agent, stored.Payload);
+    }
+}

@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Options;
+using Migration.Core.Abstractions;
+using StackExchange.Redis;
+
+namespace Migration.Redis.Registry;
+
+/// <summary>
+/// The registry in Redis: a sorted set of every id by creation time, a set of the unfinished ids and a hash from
+/// source/target pair to its unfinished migration. Claiming a pair and registering happen in one script, so two
+/// servers starting a migration of the same pair at once end with one migration, and the other attaches to it.
+/// Finishing frees the pair and puts an expiry of <see cref="RedisOptions.FinishedEventRetention"/> on the
+/// migration's event log.
+/// </summary>
+public sealed class RedisMigrationRegistry : IMigrationRegistry
+{
+    // Returns the id that holds the pair afterwards: ARGV[1] when it was free (or already ours).
+    private const string RegisterScript =
+        """
+        local holder = redis.call('HGET', KEYS[3], ARGV[2])
+        if holder and holder ~= ARGV[1] then
+          return holder
+        end
+        redis.call('HSET', KEYS[3], ARGV[2], ARGV[1])
+        redis.call('ZADD', KEYS[1], 'NX', ARGV[3], ARGV[1])
+        redis.call('SADD', KEYS[2], ARGV[1])
+        return ARGV[1]
+        """;
+
+    private const string FinishScript =
+        """
+        if redis.call('HGET', KEYS[2], ARGV[2]) == ARGV[1] then
+          redis.call('HDEL', KEYS[2], ARGV[2])
+        end
+        return redis.call('SREM', KEYS[1], ARGV[1])
+        """;
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly RedisKeys _keys;
+    private readonly TimeSpan _eventRetention;
+
+    public RedisMigrationRegistry(IConnectionMultiplexer redis, IOptions<RedisOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        ArgumentNullException.ThrowIfNull(options);
+        _redis = redis;
+        _keys = new RedisKeys(options.Value.KeyPrefix);
+        _eventRetention = options.Value.FinishedEventRetention;
+    }
+
+    public async Task RegisterAsync(string migrationId, string pairKey, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
+    {
+        var registration = await TryRegisterAsync(migrationId, pairKey, createdAt, cancellationToken);
+        if (!registration.Registered)
+        {
+            throw new InvalidOperationException(
+                $"Cannot register migration '{migrationId}': migration '{registration.MigrationId}' into the same target " +
+                "from the same source is not finished yet. Attach to it, or cancel it first.");
+        }
+    }
+
+    public async Task<MigrationRegistration> TryRegisterAsync(string migrationId, string pairKey, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(migrationId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(pairKey);
+        cancellationToken.ThrowIfCancellationRequested();
+        var holder = (string?)await _redis.GetDatabase().ScriptEvaluateAsync(
+            RegisterScript,
+            [_keys.Migrations, _keys.Unfinished, _keys.Pairs],
+            [migrationId, pairKey, createdAt.ToUnixTimeMilliseconds()]);
+        return holder == migrationId
+            ? new MigrationRegistration(migrationId, Registered: true)
+            : new MigrationRegistration(holder ?? throw new InvalidDataException("The registry script returned no id."), Registered: false);
+    }
+
+    public async Task MarkFinishedAsync(string migrationId, string pairKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(migrationId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(pairKey);
+        cancellationToken.ThrowIfCancellationRequested();
+        var database = _redis.GetDatabase();
+        await database.ScriptEvaluateAsync(FinishScript, [_keys.Unfinished, _keys.Pairs], [migrationId, pairKey]);
+
+        // The event log of a finished migration is only kept for replay for a while; memory and decisions stay.
+        await Task.WhenAll(
+            database.KeyExpireAsync(_keys.Events(migrationId), _eventRetention),
+            database.KeyExpireAsync(_keys.EventSequence(migrationId), _eventRetention));
+    }
+
+    public async Task<IReadOnlyList<string>> ListAsync(int max, CancellationToken cancellationToken = default)
+    {
+        if (max <= 0)
+        {
+            return [];
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var ids = await _redis.GetDatabase().SortedSetRangeByRankAsync(_keys.Migrations, 0, max - 1, Order.Descending);
+        return [.. ids.Select(id => id.ToString())];
+    }
+
+    /// <summary>The unfinished ids, oldest first.</summary>
+    public async Task<IReadOnlyList<string>> UnfinishedAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var database = _redis.GetDatabase();
+        var ids = await database.SetMembersAsync(_keys.Unfinished);
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
+        var created = await database.SortedSetScoresAsync(_keys.Migrations, ids);
+        return [.. ids
+            .Select((id, i) => (Id: id.ToString(), Created: created[i] ?? double.MaxValue))
+            .OrderBy(x => x.Created)
+            .ThenBy(x => x.Id, StringComparer.Ordinal)
+            .Select(x => x.Id)];
+    }
+
+    public async Task<string?> FindUnfinishedAsync(string pairKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pairKey);
+        cancellationToken.ThrowIfCancellationRequested();
+        var id = await _redis.GetDatabase().HashGetAsync(_keys.Pairs, pairKey);
+        return id.IsNull ? null : id.ToString();
+    }
+}
