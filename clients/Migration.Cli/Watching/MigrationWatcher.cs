@@ -28,6 +28,7 @@ internal sealed class MigrationWatcher(IMigrationEventSource source, ReconnectPo
         while (true)
         {
             string reason;
+            var serverReachable = false;
             var openedAt = time.GetUtcNow();
             try
             {
@@ -39,6 +40,7 @@ internal sealed class MigrationWatcher(IMigrationEventSource source, ReconnectPo
 
                 // The server closed the stream without a terminal phase: ask where the migration stands.
                 var snapshot = await source.GetMigrationAsync(request.MigrationId, cancellationToken);
+                serverReachable = true;
                 state.Observe(snapshot);
                 if (state.StopAtLiveEdge() is { } stop)
                 {
@@ -77,14 +79,26 @@ internal sealed class MigrationWatcher(IMigrationEventSource source, ReconnectPo
 
             state.DeliveredSinceLastLoss = false;
             attempt++;
-            lostSince ??= now;
             var delay = policy.DelayFor(attempt);
-            if (now - lostSince.Value + delay > policy.GiveUpAfter)
+            if (serverReachable)
             {
-                return state.Result(WatchStopReason.ServerLost, reason);
+                // The server answers; only its stream ended early. Keep re-attaching (with backoff), never give up.
+                lostSince = null;
+            }
+            else
+            {
+                lostSince ??= now;
+                if (now - lostSince.Value + delay > policy.GiveUpAfter)
+                {
+                    return state.Result(WatchStopReason.ServerLost, reason);
+                }
             }
 
-            observer.OnConnectionLost(new WatchInterruption(attempt, delay, state.Cursor, reason));
+            if (!serverReachable || attempt == 1)
+            {
+                observer.OnConnectionLost(new WatchInterruption(attempt, delay, state.Cursor, reason));
+            }
+
             try
             {
                 await Task.Delay(delay, time, cancellationToken);

@@ -145,6 +145,29 @@ public sealed class MigrationWatcherTests
     }
 
     [Fact]
+    public async Task WatchAsync_ReachableServerKeepsEndingTheStream_KeepsWatchingPastTheGiveUpTime()
+    {
+        var source = new ScriptedEventSource(CompletedRun, Events.Snapshot("m1", MigrationPhase.Execution, 0));
+        for (var i = 0; i < 40; i++)
+        {
+            source.Then(deliver: 0);
+        }
+
+        var clock = new TestClock();
+        var started = clock.GetUtcNow();
+        var observer = new RecordingObserver();
+
+        var result = await new MigrationWatcher(source, ReconnectPolicy.Default, clock).WatchAsync(
+            new WatchRequest(Events.Snapshot("m1", MigrationPhase.Execution, 0), 0), observer, CancellationToken.None);
+
+        Assert.Equal(WatchStopReason.Terminal, result.Reason);
+        Assert.True(clock.GetUtcNow() - started > ReconnectPolicy.Default.GiveUpAfter);
+        Assert.Equal(9, observer.Events.Count);
+        // Said once, not at every re-attach.
+        Assert.Equal("the stream ended while the migration is still running", Assert.Single(observer.Interruptions).Reason);
+    }
+
+    [Fact]
     public async Task WatchAsync_ServerRejectsTheWatch_ErrorPropagates()
     {
         var source = new ScriptedEventSource([], Events.Snapshot("m1", MigrationPhase.Execution, 0))
