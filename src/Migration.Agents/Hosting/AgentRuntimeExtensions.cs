@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,15 +41,16 @@ public static class AgentRuntimeExtensions
         builder.Services.AddOptions<AgentRuntimeOptions>().Bind(section).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentRuntimeOptions>, AgentRuntimeOptionsValidator>());
 
+        var siloPort = options.SiloPort == 0 ? FreeTcpPort() : options.SiloPort;
         builder.UseOrleans(silo =>
         {
             if (redis.IsEmbedded)
             {
-                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+                silo.UseLocalhostClustering(siloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
             }
             else
             {
-                ConfigureCluster(silo, redis, options);
+                ConfigureCluster(silo, redis, options, siloPort);
             }
 
             silo.AddRedisGrainStorage(AgentRuntimeOptions.StorageName, storage => ConfigureStorage(storage, redis));
@@ -64,7 +66,7 @@ public static class AgentRuntimeExtensions
         return builder;
     }
 
-    private static void ConfigureCluster(ISiloBuilder silo, RedisConnectionInfo redis, AgentRuntimeOptions options)
+    private static void ConfigureCluster(ISiloBuilder silo, RedisConnectionInfo redis, AgentRuntimeOptions options, int siloPort)
     {
         silo.Configure<ClusterOptions>(cluster =>
         {
@@ -76,7 +78,7 @@ public static class AgentRuntimeExtensions
             clustering.CreateMultiplexer = _ => Task.FromResult<(IConnectionMultiplexer, bool)>((connection, true)));
         silo.Configure<EndpointOptions>(endpoints =>
         {
-            endpoints.SiloPort = options.SiloPort;
+            endpoints.SiloPort = siloPort;
             endpoints.GatewayPort = options.GatewayPort;
             if (!string.IsNullOrWhiteSpace(options.AdvertisedIPAddress))
             {
@@ -94,6 +96,13 @@ public static class AgentRuntimeExtensions
             membership.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
             membership.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(30);
         });
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Any, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void ConfigureStorage(OptionsBuilder<RedisStorageOptions> storage, RedisConnectionInfo redis) =>

@@ -21,7 +21,7 @@ public sealed class AgentRuntimeOptions
     /// </summary>
     public string ServiceId { get; set; } = "migration-grpc";
 
-    /// <summary>Port for silo-to-silo traffic.</summary>
+    /// <summary>Port for silo-to-silo traffic; 0 picks a free port at start (other silos learn it from membership).</summary>
     public int SiloPort { get; set; } = 11111;
 
     /// <summary>Port for Orleans clients (0: no gateway; the server calls grains in-process).</summary>

@@ -20,9 +20,9 @@ public sealed class AgentRuntimeOptionsValidator : IValidateOptions<AgentRuntime
             failures.Add("Orleans:ServiceId must not be empty.");
         }
 
-        if (options.SiloPort is < 1 or > 65535)
+        if (options.SiloPort is < 0 or > 65535)
         {
-            failures.Add($"Orleans:SiloPort must be between 1 and 65535; it is {options.SiloPort}.");
+            failures.Add($"Orleans:SiloPort must be between 0 (pick a free port) and 65535; it is {options.SiloPort}.");
         }
 
         if (options.GatewayPort is < 0 or > 65535)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Migration.Core.Abstractions;
 using Migration.Redis.Agents;
@@ -14,6 +15,9 @@ namespace Migration.Redis.Hosting;
 
 public static class RedisHostingExtensions
 {
+    /// <summary>The log category prefix of the embedded Garnet server's own messages.</summary>
+    public const string GarnetLogCategory = "Garnet";
+
     /// <summary>
     /// Resolves the Redis this process uses, now (Orleans needs the endpoint while it is configured): the configured
     /// Redis:ConnectionString, or the embedded Garnet store, started here and stopped when the host shuts down.
@@ -50,7 +54,12 @@ public static class RedisHostingExtensions
         if (options.UsesEmbeddedStore)
         {
             var dataDirectory = Path.GetFullPath(options.Embedded.DataDirectory, builder.Environment.ContentRootPath);
-            var server = EmbeddedGarnetServer.Start(options.Embedded, dataDirectory, deferredLogging);
+            // Garnet logs its whole configuration at Information; by default only its warnings and errors show
+            // ("Logging:LogLevel:Garnet" changes that). Its argument parser warns on every start that an external
+            // logger factory overrides its own logging settings: that is by design here.
+            builder.Logging.AddFilter(GarnetLogCategory, LogLevel.Warning);
+            builder.Logging.AddFilter(GarnetLogCategory + ".ArgParser", LogLevel.Error);
+            var server = EmbeddedGarnetServer.Start(options.Embedded, dataDirectory, new PrefixedLoggerFactory(deferredLogging, GarnetLogCategory + "."));
             connection = server.ConnectionInfo;
             RedisLog.UsingEmbeddedStore(logger, server.ConnectionString, server.DataDirectory);
 

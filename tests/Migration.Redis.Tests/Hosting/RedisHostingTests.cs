@@ -34,6 +34,7 @@ public sealed class RedisHostingTests(RedisServer server) : IDisposable
         Assert.True(info.IsEmbedded);
         Assert.Equal(Path.Combine(_root, "store"), garnet.DataDirectory);
         Assert.Contains(logs.Messages, m => m.StartsWith($"Using embedded Redis-compatible store (Garnet) at {info.ConnectionString}, data in {garnet.DataDirectory}", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Entries, e => e.Category.StartsWith("Garnet.", StringComparison.Ordinal) && e.Level < Microsoft.Extensions.Logging.LogLevel.Warning);
 
         var second = TestHosts.Build(_root, settings);
         await second.StartAsync();

@@ -34,7 +34,7 @@ public abstract class AgentRuntimeTests(ITestOutputHelper output) : IDisposable
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         void Step(string what) => output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {what}");
-        var first = TestHosts.Build(Root, WithPorts(Settings()), withAgents: true);
+        var first = TestHosts.Build(Root, WithFreePorts(Settings()), withAgents: true);
         await first.StartAsync();
         Step("first host started");
         try
@@ -52,7 +52,7 @@ public abstract class AgentRuntimeTests(ITestOutputHelper output) : IDisposable
             Step("first host stopped");
         }
 
-        var second = TestHosts.Build(Root, WithPorts(Settings()), withAgents: true);
+        var second = TestHosts.Build(Root, WithFreePorts(Settings()), withAgents: true);
         await second.StartAsync();
         Step("second host started");
         try
@@ -75,9 +75,9 @@ public abstract class AgentRuntimeTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private static Dictionary<string, string?> WithPorts(Dictionary<string, string?> settings)
+    private static Dictionary<string, string?> WithFreePorts(Dictionary<string, string?> settings)
     {
-        settings["Orleans:SiloPort"] = TestHosts.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Orleans:SiloPort"] = "0";
         settings["Orleans:GatewayPort"] = "0";
         return settings;
     }
