@@ -122,7 +122,17 @@ public sealed partial class PostgresTargetSchemaBuilder(ILogger<PostgresTargetSc
         foreach (var table in created.Where(t => !state.HasRelation(t.Name)))
         {
             var asPartition = table.PartitionParent is { } parent && (createdNames.Contains(parent) || state.HasTable(parent));
-            await Run(SchemaDdl.CreateTable(table, source, asPartition));
+            try
+            {
+                await Run(SchemaDdl.CreateTable(table, source, asPartition));
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedObject)
+            {
+                throw new InvalidOperationException(
+                    $"Table {table.Name} cannot be created in the target: {ex.MessageText}. Enums, domains, sequences and " +
+                    "extensions are created from the source; other types (composite types, custom range types) must exist in the target first.", ex);
+            }
+
             state.AddRelation(table.Name, table.IsPartitioned ? 'p' : 'r');
             LogTableCreated(logger, table.Name.ToString());
         }
@@ -365,7 +375,7 @@ public sealed partial class PostgresTargetSchemaBuilder(ILogger<PostgresTargetSc
         }
 
         var check = new OrphanCheck(name, foreignKey.Columns, foreignKey.ReferencedTable, foreignKey.ReferencedColumns);
-        await using var command = PostgresSession.Command(connection, ValidationQueries.Orphans(table, check, parentIsPlainTable: false));
+        await using var command = PostgresSession.Command(connection, ValidationQueries.Orphans(table, childIsPlainTable: false, check, parentIsPlainTable: false));
         var rows = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         return (rows, foreignKey.ReferencedTable);
     }

@@ -35,8 +35,10 @@ public sealed partial class PostgresMigrationValidator(ILogger<PostgresMigration
             ? mapping.Columns.Select(c => (c.SourceColumn, c.TargetColumn)).ToList()
             : (sourceTable?.CopyableColumns ?? []).Select(c => (SourceColumn: c.Name, TargetColumn: c.Name)).ToList();
 
-        var sourceSide = ChecksumAsync(sourceConnectionString, mapping.Source, columns.Select(c => c.SourceColumn), cancellationToken);
-        var targetSide = TargetSideAsync(targetConnectionString, table, sourceTable, columns.Select(c => c.TargetColumn), cancellationToken);
+        // A partitioned table is read with its partitions, any other without inheritance children (ONLY).
+        var only = sourceTable is not { IsPartitioned: true };
+        var sourceSide = ChecksumAsync(sourceConnectionString, mapping.Source, columns.Select(c => c.SourceColumn), only, cancellationToken);
+        var targetSide = TargetSideAsync(targetConnectionString, table, sourceTable, columns.Select(c => c.TargetColumn), only, cancellationToken);
         await Task.WhenAll(sourceSide, targetSide);
         var (sourceRows, sourceChecksum) = await sourceSide;
         var (targetRows, targetChecksum, orphans, orphanIssues) = await targetSide;
@@ -59,27 +61,27 @@ public sealed partial class PostgresMigrationValidator(ILogger<PostgresMigration
     }
 
     private static async Task<(long Rows, string Checksum)> ChecksumAsync(
-        string connectionString, QualifiedName table, IEnumerable<string> columns, CancellationToken cancellationToken)
+        string connectionString, QualifiedName table, IEnumerable<string> columns, bool only, CancellationToken cancellationToken)
     {
         await using var connection = await PostgresSession.OpenAsync(connectionString, cancellationToken);
-        return await ChecksumAsync(connection, table, columns, cancellationToken);
+        return await ChecksumAsync(connection, table, columns, only, cancellationToken);
     }
 
     private static async Task<(long Rows, string Checksum)> ChecksumAsync(
-        NpgsqlConnection connection, QualifiedName table, IEnumerable<string> columns, CancellationToken cancellationToken)
+        NpgsqlConnection connection, QualifiedName table, IEnumerable<string> columns, bool only, CancellationToken cancellationToken)
     {
-        await using var command = PostgresSession.Command(connection, ValidationQueries.CountAndChecksum(table, columns));
+        await using var command = PostgresSession.Command(connection, ValidationQueries.CountAndChecksum(table, columns, only));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return (reader.GetInt64(0), reader.GetString(1));
     }
 
     private static async Task<(long Rows, string Checksum, long Orphans, List<string> Issues)> TargetSideAsync(
-        string connectionString, TablePlan table, TableInfo? sourceTable, IEnumerable<string> columns, CancellationToken cancellationToken)
+        string connectionString, TablePlan table, TableInfo? sourceTable, IEnumerable<string> columns, bool only, CancellationToken cancellationToken)
     {
         var target = table.Mapping.Target;
         await using var connection = await PostgresSession.OpenAsync(connectionString, cancellationToken);
-        var (rows, checksum) = await ChecksumAsync(connection, target, columns, cancellationToken);
+        var (rows, checksum) = await ChecksumAsync(connection, target, columns, only, cancellationToken);
 
         var checks = await TargetForeignKeysAsync(connection, target, cancellationToken);
         if (table.CreateInTarget && sourceTable is not null)
@@ -105,7 +107,7 @@ public sealed partial class PostgresMigrationValidator(ILogger<PostgresMigration
                 continue;
             }
 
-            await using var command = PostgresSession.Command(connection, ValidationQueries.Orphans(target, check, kind == "r"));
+            await using var command = PostgresSession.Command(connection, ValidationQueries.Orphans(target, only, check, kind == "r"));
             var count = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
             if (count > 0)
             {

@@ -15,11 +15,12 @@ internal static class ValidationQueries
     /// json (verbatim), arrays, bytea (hex), enums (labels), ranges and NULLs (an empty field, distinct from "")
     /// all hash identically when the values are identical. md5 is used for its stability, not for security.
     /// </summary>
-    public static string CountAndChecksum(QualifiedName table, IEnumerable<string> columns) =>
+    /// <param name="only">Read the table alone (<c>ONLY</c>): right for every table but a partitioned one, whose rows are its partitions'.</param>
+    public static string CountAndChecksum(QualifiedName table, IEnumerable<string> columns, bool only) =>
         $"""
         SELECT count(*),
                coalesce(sum(('x' || substr(md5(ROW({string.Join(", ", columns.Select(c => "t." + QualifiedName.QuoteIdentifier(c)))})::text), 1, 16))::bit(64)::int8::numeric), 0)::text
-        FROM {table.Quoted} t
+        FROM {(only ? "ONLY " : "")}{table.Quoted} t
         """;
 
     /// <summary>Referenced tables on the target: kind ('r', 'p') or null when missing (<c>$1</c>: quoted names).</summary>
@@ -29,17 +30,17 @@ internal static class ValidationQueries
 
     /// <summary>
     /// Children whose foreign key columns are all non-null and match no parent row (MATCH SIMPLE semantics). Like
-    /// PostgreSQL's own check, a plain table parent is read with ONLY (rows of inheritance children do not count); a
-    /// partitioned parent includes its partitions.
+    /// PostgreSQL's own check, plain tables are read with ONLY (rows of inheritance children are theirs, not the
+    /// table's); a partitioned table includes its partitions.
     /// </summary>
-    public static string Orphans(QualifiedName table, OrphanCheck check, bool parentIsPlainTable)
+    public static string Orphans(QualifiedName table, bool childIsPlainTable, OrphanCheck check, bool parentIsPlainTable)
     {
         var notNull = string.Join(" AND ", check.Columns.Select(c => $"c.{QualifiedName.QuoteIdentifier(c)} IS NOT NULL"));
         var match = string.Join(" AND ", check.Columns.Zip(check.ReferencedColumns,
             (c, p) => $"p.{QualifiedName.QuoteIdentifier(p)} = c.{QualifiedName.QuoteIdentifier(c)}"));
         var only = parentIsPlainTable ? "ONLY " : "";
         return $"""
-            SELECT count(*) FROM {table.Quoted} c
+            SELECT count(*) FROM {(childIsPlainTable ? "ONLY " : "")}{table.Quoted} c
             WHERE {notNull}
               AND NOT EXISTS (SELECT 1 FROM {only}{check.ReferencedTable.Quoted} p WHERE {match})
             """;

@@ -1,22 +1,23 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Migration.Core.Catalog;
 using Migration.Postgres.Catalog;
+using Migration.Postgres.Tests.Schema;
 using Migration.Testing;
 using Npgsql;
 
 namespace Migration.Postgres.Tests.Catalog;
 
 [Collection("postgres")]
-public sealed class PostgresCatalogReaderTests(PostgresServer server)
+public sealed class PostgresCatalogReaderTests(PostgresServer server, RichSource source) : IClassFixture<RichSource>
 {
     private readonly PostgresCatalogReader _reader = new(NullLogger<PostgresCatalogReader>.Instance);
 
     private static QualifiedName Name(string text) => QualifiedName.Parse(text);
 
+    /// <summary>Reads the class's shared rich database, which these tests do not change.</summary>
     private async Task<(string ConnectionString, DatabaseCatalog Catalog)> ReadRichAsync(bool exactCounts = false, CatalogFilter? filter = null)
     {
-        var database = await server.CreateDatabaseAsync("catalog");
-        await RichSchema.LoadAsync(database);
+        var (database, _) = await source.GetAsync(server);
         return (database, await _reader.ReadAsync(database, filter ?? CatalogFilter.All, exactCounts));
     }
 
@@ -213,7 +214,8 @@ public sealed class PostgresCatalogReaderTests(PostgresServer server)
     [Fact]
     public async Task ReadAsync_SchemaFilter_KeepsTypesAndSequencesTheTablesUse()
     {
-        var (database, _) = await ReadRichAsync();
+        var database = await server.CreateDatabaseAsync("catalog");
+        await RichSchema.LoadAsync(database);
         await PostgresServer.ExecuteAsync(database, """
             CREATE SCHEMA migration_control;
             CREATE TABLE migration_control.checkpoints (id int PRIMARY KEY);

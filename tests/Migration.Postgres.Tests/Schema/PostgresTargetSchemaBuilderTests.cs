@@ -6,7 +6,7 @@ using Migration.Testing;
 namespace Migration.Postgres.Tests.Schema;
 
 [Collection("postgres")]
-public sealed class PostgresTargetSchemaBuilderTests(PostgresServer server)
+public sealed class PostgresTargetSchemaBuilderTests(PostgresServer server, RichSource source) : IClassFixture<RichSource>
 {
     private static async Task<DatabaseCatalog> ReadAsync(string database) =>
         await MigratedPair.Reader.ReadAsync(database, CatalogFilter.All, exactCounts: true);
@@ -14,12 +14,12 @@ public sealed class PostgresTargetSchemaBuilderTests(PostgresServer server)
     [Fact]
     public async Task PrepareAndFinish_EmptyTarget_TargetCatalogEqualsSource()
     {
-        var pair = await MigratedPair.CreateAsync(server, "schema");
+        var pair = await MigratedPair.CreateAsync(server, source, "schema");
 
-        var source = await ReadAsync(pair.Source);
+        var sourceCatalog = await ReadAsync(pair.Source);
         var target = await ReadAsync(pair.Target);
 
-        Assert.Equal(CatalogSnapshot.Of(source), CatalogSnapshot.Of(target));
+        Assert.Equal(CatalogSnapshot.Of(sourceCatalog), CatalogSnapshot.Of(target));
         foreach (var (table, rows) in RichSchema.RowCounts)
         {
             Assert.Equal((table, rows), (table, target.FindTable(QualifiedName.Parse(table))!.ExactRows!.Value));
@@ -29,7 +29,7 @@ public sealed class PostgresTargetSchemaBuilderTests(PostgresServer server)
     [Fact]
     public async Task PrepareAsync_EmptyTarget_CreatesTablesWithPrimaryKeysOnly()
     {
-        var pair = await MigratedPair.CreateEmptyAsync(server, "schema");
+        var pair = await MigratedPair.CreateEmptyAsync(server, source, "schema");
 
         await MigratedPair.Builder.PrepareAsync(pair.Target, pair.Catalog, pair.Plan);
 
@@ -37,11 +37,11 @@ public sealed class PostgresTargetSchemaBuilderTests(PostgresServer server)
         Assert.Equal(pair.Catalog.Tables.Select(t => t.Name), target.Tables.Select(t => t.Name));
         foreach (var table in target.Tables)
         {
-            var source = pair.Catalog.FindTable(table.Name)!;
-            Assert.Equal(source.Columns, table.Columns);
-            Assert.Equal((source.PrimaryKey?.Name, source.PrimaryKey?.Definition), (table.PrimaryKey?.Name, table.PrimaryKey?.Definition));
+            var original = pair.Catalog.FindTable(table.Name)!;
+            Assert.Equal(original.Columns, table.Columns);
+            Assert.Equal((original.PrimaryKey?.Name, original.PrimaryKey?.Definition), (table.PrimaryKey?.Name, table.PrimaryKey?.Definition));
             Assert.Equal((table.Name, 0), (table.Name, table.ForeignKeys.Count + table.Indexes.Count + table.Checks.Count + table.UniqueKeys.Count));
-            Assert.Equal(source.PartitionBound, table.PartitionBound);
+            Assert.Equal(original.PartitionBound, table.PartitionBound);
         }
 
         Assert.Equal(pair.Catalog.Enums.Select(e => (e.Name, string.Join(",", e.Labels))), target.Enums.Select(e => (e.Name, string.Join(",", e.Labels))));
@@ -52,7 +52,7 @@ public sealed class PostgresTargetSchemaBuilderTests(PostgresServer server)
     [Fact]
     public async Task FinishAsync_AfterLoad_SetsSequencesPastLoadedValues()
     {
-        var pair = await MigratedPair.CreateAsync(server, "schema");
+        var pair = await MigratedPair.CreateAsync(server, source, "schema");
 
         Assert.Equal(201L, await PostgresServer.ScalarAsync<long>(pair.Target, "SELECT nextval('sales.products_id_seq')"));
         Assert.Equal(1_001L, await PostgresServer.ScalarAsync<long>(pair.Target, "SELECT nextval('sales.shipments_id_seq')"));
@@ -70,7 +70,7 @@ public sealed class PostgresTargetSchemaBuilderTests(PostgresServer server)
     [Fact]
     public async Task PrepareAndFinish_RunTwice_Idempotent()
     {
-        var pair = await MigratedPair.CreateEmptyAsync(server, "schema");
+        var pair = await MigratedPair.CreateEmptyAsync(server, source, "schema");
         var builder = MigratedPair.Builder;
 
         await builder.PrepareAsync(pair.Target, pair.Catalog, pair.Plan);
@@ -88,7 +88,7 @@ public sealed class PostgresTargetSchemaBuilderTests(PostgresServer server)
     [Fact]
     public async Task FinishAsync_DeferredConstraintViolated_ThrowsNamingTheConstraint()
     {
-        var pair = await MigratedPair.CreateAsync(server, "schema");
+        var pair = await MigratedPair.CreateAsync(server, source, "schema");
         var deferred = new[]
         {
             TestPlans.Defer(pair.Catalog, "hr.employees", "employees_department_id_fkey"),
@@ -119,7 +119,7 @@ public sealed class PostgresTargetSchemaBuilderTests(PostgresServer server)
     [Fact]
     public async Task PrepareAsync_ExistingEnumLacksLabels_AddsThemInOrder()
     {
-        var pair = await MigratedPair.CreateEmptyAsync(server, "schema");
+        var pair = await MigratedPair.CreateEmptyAsync(server, source, "schema");
         await PostgresServer.ExecuteAsync(pair.Target, "CREATE SCHEMA sales; CREATE TYPE sales.order_status AS ENUM ('paid', 'cancelled')");
 
         await MigratedPair.Builder.PrepareAsync(pair.Target, pair.Catalog, TestPlans.For(pair.Catalog, createInTarget: false));
@@ -135,7 +135,7 @@ public sealed class PostgresTargetSchemaBuilderTests(PostgresServer server)
     [Fact]
     public async Task PrepareAsync_ExtensionUnavailable_FailsNamingIt()
     {
-        var pair = await MigratedPair.CreateEmptyAsync(server, "schema");
+        var pair = await MigratedPair.CreateEmptyAsync(server, source, "schema");
         var catalog = pair.Catalog with { Extensions = [.. pair.Catalog.Extensions, "no_such_extension"] };
         catalog = catalog with { ExtensionDetails = [.. pair.Catalog.ExtensionDetails, new ExtensionInfo("no_such_extension", "public", "1.0")] };
 
@@ -148,7 +148,7 @@ public sealed class PostgresTargetSchemaBuilderTests(PostgresServer server)
     [Fact]
     public async Task PrepareAsync_CreatedTableMappedToAnotherName_Refuses()
     {
-        var pair = await MigratedPair.CreateEmptyAsync(server, "schema");
+        var pair = await MigratedPair.CreateEmptyAsync(server, source, "schema");
         var table = pair.Plan.Tables.First();
         var renamed = table with { Mapping = table.Mapping with { Target = new QualifiedName("public", "renamed") } };
         var plan = pair.Plan with { Waves = [new PlanWave(1, [renamed])] };
@@ -156,6 +156,24 @@ public sealed class PostgresTargetSchemaBuilderTests(PostgresServer server)
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => MigratedPair.Builder.PrepareAsync(pair.Target, pair.Catalog, plan));
 
         Assert.Contains(table.Table.ToString(), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PrepareAsync_CompositeColumnTypeMissingInTarget_FailsNamingTheTable()
+    {
+        var database = await server.CreateDatabaseAsync("schema_src");
+        await PostgresServer.ExecuteAsync(database, """
+            CREATE TYPE public.address AS (street text, city text);
+            CREATE TABLE public.people (id int PRIMARY KEY, home public.address);
+            """);
+        var catalog = await MigratedPair.Reader.ReadAsync(database, CatalogFilter.All, exactCounts: false);
+        var target = await server.CreateDatabaseAsync("schema_dst");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => MigratedPair.Builder.PrepareAsync(target, catalog, TestPlans.For(catalog, createInTarget: true)));
+
+        Assert.Contains("public.people", error.Message, StringComparison.Ordinal);
+        Assert.Contains("public.address", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Records with list members compare the lists by reference; this compares their content.</summary>
