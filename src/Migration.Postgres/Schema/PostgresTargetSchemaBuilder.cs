@@ -196,20 +196,19 @@ public sealed partial class PostgresTargetSchemaBuilder(ILogger<PostgresTargetSc
         }
 
         // Unique keys level by level: a key added to a partitioned table reaches its partitions under other names.
-        TargetState state = null!;
         foreach (var level in created.GroupBy(t => Depth(t, source)).OrderBy(g => g.Key))
         {
-            state = await TargetState.ReadAsync(connection, null, cancellationToken);
+            var current = await TargetState.ReadAsync(connection, null, cancellationToken);
             foreach (var table in level)
             {
-                foreach (var key in table.UniqueKeys.Where(k => !state.HasConstraint(table.Name, k.Name) && !state.HasKeyOn(table.Name, 'u', k.Columns)))
+                foreach (var key in table.UniqueKeys.Where(k => !current.HasConstraint(table.Name, k.Name) && !current.HasKeyOn(table.Name, 'u', k.Columns)))
                 {
                     await AddConstraint(table.Name, key.Name, key.Definition, "unique key");
                 }
             }
         }
 
-        state = await TargetState.ReadAsync(connection, null, cancellationToken);
+        var state = await TargetState.ReadAsync(connection, null, cancellationToken);
         foreach (var table in created)
         {
             foreach (var check in table.Checks.Where(c => !state.HasConstraint(table.Name, c.Name)))
