@@ -10,9 +10,6 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Sorted set: score = sequence, member = "sequence|event JSON".</summary>
     public string Events(string migrationId) => Migration(migrationId, "events");
 
-    /// <summary>Counter: the last sequence handed out.</summary>
-    public string EventSequence(string migrationId) => Migration(migrationId, "events:seq");
-
     /// <summary>Pub/sub channel: the new sequence after every append.</summary>
     public string EventChannel(string migrationId) => Migration(migrationId, "events:appended");
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,20 +11,27 @@ using StackExchange.Redis;
 namespace Migration.Redis.Events;
 
 /// <summary>
-/// The event log in Redis: per migration a sorted set scored by sequence and a sequence counter. One script takes the
-/// next sequence, adds the event, trims the oldest beyond <see cref="RedisOptions.MaxEventsPerMigration"/> and
-/// publishes the new sequence, atomically: sequences have no gaps and a reader that sees sequence n also sees every
-/// event before it. Watchers wait on the migration's channel (one shared subscription per migration).
+/// The event log in Redis: per migration one sorted set scored by sequence. One script reads the highest sequence,
+/// adds the event with the next one, trims the oldest beyond <see cref="RedisOptions.MaxEventsPerMigration"/> and
+/// publishes the new sequence. Scripts run atomically (Redis; Garnet in Lua transaction mode), so concurrent appends
+/// get gap-free sequences and a reader that sees sequence n also sees every event before it. The sequence lives in
+/// the sorted set itself rather than in a counter beside it: Garnet's append-only file records a script's writes one
+/// by one, and a process killed between a counter's INCR and the ZADD left a sequence that no event ever had.
+/// Watchers wait on the migration's channel (one shared subscription per migration).
 /// </summary>
 public sealed class RedisMigrationEventLog : IMigrationEventLog
 {
     private const string AppendScript =
         """
-        local sequence = redis.call('INCR', KEYS[1])
-        redis.call('ZADD', KEYS[2], sequence, sequence .. '|' .. ARGV[1])
+        local last = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+        local sequence = 1
+        if last[2] then
+          sequence = math.floor(tonumber(last[2])) + 1
+        end
+        redis.call('ZADD', KEYS[1], sequence, sequence .. '|' .. ARGV[1])
         local keep = tonumber(ARGV[2])
         if sequence > keep then
-          redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', sequence - keep)
+          redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', sequence - keep)
         end
         redis.call('PUBLISH', ARGV[3], sequence)
         return sequence
@@ -57,7 +63,7 @@ public sealed class RedisMigrationEventLog : IMigrationEventLog
         var json = JsonSerializer.Serialize(new StoredEvent(occurredAt, agent, payload), MigrationJson.Options);
         var result = await _redis.GetDatabase().ScriptEvaluateAsync(
             AppendScript,
-            [_keys.EventSequence(migrationId), _keys.Events(migrationId)],
+            [_keys.Events(migrationId)],
             [json, _maxEvents, _keys.EventChannel(migrationId)]);
         return new MigrationEvent(migrationId, (long)result, occurredAt, agent, payload);
     }
@@ -71,12 +77,12 @@ public sealed class RedisMigrationEventLog : IMigrationEventLog
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var entries = await _redis.GetDatabase().SortedSetRangeByScoreAsync(
+        var entries = await _redis.GetDatabase().SortedSetRangeByScoreWithScoresAsync(
             _keys.Events(migrationId), afterSequence, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, max);
         var events = new List<MigrationEvent>(entries.Length);
         foreach (var entry in entries)
         {
-            events.Add(Parse(migrationId, entry.ToString()));
+            events.Add(Parse(migrationId, (long)entry.Score, entry.Element.ToString()));
         }
 
         return events;
@@ -92,19 +98,19 @@ public sealed class RedisMigrationEventLog : IMigrationEventLog
     public async Task<long> LastSequenceAsync(string migrationId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var value = await _redis.GetDatabase().StringGetAsync(_keys.EventSequence(migrationId));
-        return value.IsNull ? 0 : (long)value;
+        var last = await _redis.GetDatabase().SortedSetRangeByRankWithScoresAsync(_keys.Events(migrationId), 0, 0, Order.Descending);
+        return last.Length == 0 ? 0 : (long)last[0].Score;
     }
 
-    private static MigrationEvent Parse(string migrationId, string member)
+    /// <summary>The member is "sequence|json": the sequence prefix only keeps equal events distinct.</summary>
+    private static MigrationEvent Parse(string migrationId, long sequence, string member)
     {
         var separator = member.IndexOf('|', StringComparison.Ordinal);
         if (separator <= 0)
         {
-            throw new InvalidDataException($"An event of migration '{migrationId}' is not in the expected \"sequence|json\" form.");
+            throw new InvalidDataException($"Event {sequence} of migration '{migrationId}' is not in the expected \"sequence|json\" form.");
         }
 
-        var sequence = long.Parse(member.AsSpan(0, separator), NumberStyles.None, CultureInfo.InvariantCulture);
         var stored = JsonSerializer.Deserialize<StoredEvent>(member.AsSpan(separator + 1), MigrationJson.Options)
             ?? throw new InvalidDataException($"Event {sequence} of migration '{migrationId}' is empty.");
         return new MigrationEvent(migrationId, sequence, stored.OccurredAt, stored.Agent, stored.Payload);

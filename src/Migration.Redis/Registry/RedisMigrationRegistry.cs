@@ -9,7 +9,9 @@ namespace Migration.Redis.Registry;
 /// source/target pair to its unfinished migration. Claiming a pair and registering happen in one script, so two
 /// servers starting a migration of the same pair at once end with one migration, and the other attaches to it.
 /// Finishing frees the pair and puts an expiry of <see cref="RedisOptions.FinishedEventRetention"/> on the
-/// migration's event log.
+/// migration's event log. The pair hash is written last and trusted only for ids still in the unfinished set: Garnet's
+/// append-only file records a script's writes one by one, so a process killed mid-script may keep some of them, and a
+/// claim without its registration must not block the pair.
 /// </summary>
 public sealed class RedisMigrationRegistry : IMigrationRegistry
 {
@@ -17,21 +19,31 @@ public sealed class RedisMigrationRegistry : IMigrationRegistry
     private const string RegisterScript =
         """
         local holder = redis.call('HGET', KEYS[3], ARGV[2])
-        if holder and holder ~= ARGV[1] then
+        if holder and holder ~= ARGV[1] and redis.call('SISMEMBER', KEYS[2], holder) == 1 then
           return holder
         end
-        redis.call('HSET', KEYS[3], ARGV[2], ARGV[1])
         redis.call('ZADD', KEYS[1], 'NX', ARGV[3], ARGV[1])
         redis.call('SADD', KEYS[2], ARGV[1])
+        redis.call('HSET', KEYS[3], ARGV[2], ARGV[1])
         return ARGV[1]
         """;
 
     private const string FinishScript =
         """
+        local removed = redis.call('SREM', KEYS[1], ARGV[1])
         if redis.call('HGET', KEYS[2], ARGV[2]) == ARGV[1] then
           redis.call('HDEL', KEYS[2], ARGV[2])
         end
-        return redis.call('SREM', KEYS[1], ARGV[1])
+        return removed
+        """;
+
+    private const string FindScript =
+        """
+        local holder = redis.call('HGET', KEYS[2], ARGV[1])
+        if holder and redis.call('SISMEMBER', KEYS[1], holder) == 1 then
+          return holder
+        end
+        return false
         """;
 
     private readonly IConnectionMultiplexer _redis;
@@ -81,9 +93,7 @@ public sealed class RedisMigrationRegistry : IMigrationRegistry
         await database.ScriptEvaluateAsync(FinishScript, [_keys.Unfinished, _keys.Pairs], [migrationId, pairKey]);
 
         // The event log of a finished migration is only kept for replay for a while; memory and decisions stay.
-        await Task.WhenAll(
-            database.KeyExpireAsync(_keys.Events(migrationId), _eventRetention),
-            database.KeyExpireAsync(_keys.EventSequence(migrationId), _eventRetention));
+        await database.KeyExpireAsync(_keys.Events(migrationId), _eventRetention);
     }
 
     public async Task<IReadOnlyList<string>> ListAsync(int max, CancellationToken cancellationToken = default)
@@ -121,7 +131,7 @@ public sealed class RedisMigrationRegistry : IMigrationRegistry
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pairKey);
         cancellationToken.ThrowIfCancellationRequested();
-        var id = await _redis.GetDatabase().HashGetAsync(_keys.Pairs, pairKey);
-        return id.IsNull ? null : id.ToString();
+        var holder = await _redis.GetDatabase().ScriptEvaluateAsync(FindScript, [_keys.Unfinished, _keys.Pairs], [pairKey]);
+        return holder.IsNull ? null : (string?)holder;
     }
 }
