@@ -7,7 +7,7 @@ namespace Migration.Redis.Hosting;
 /// built): entries are kept (up to a bound) until <see cref="Attach"/> hands over the host's factory, then replayed
 /// there; later entries go straight through. After <see cref="Detach"/> (host stopping) entries are dropped.
 /// </summary>
-public sealed class DeferredLoggerFactory : ILoggerFactory
+internal sealed class DeferredLoggerFactory : ILoggerFactory
 {
     private const int MaxBufferedEntries = 512;
 
