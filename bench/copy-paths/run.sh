@@ -155,12 +155,12 @@ spread() { printf '%s\n' "$@" | sort -g | awk 'NR==1{min=$1} {max=$1} END {print
 
 sweep_md=""
 if [ "$sweep" = 1 ]; then
-  for size in 2000 10000 25000 50000; do
-    log "sweep: fixed pages of $size"
-    read -r sr srss scpu _ <<<"$(copier passthrough "$size" "$size" "$size" 600000)"
-    read -r sm smrss smcpu _ <<<"$(copier mapped "$size" "$size" "$size" 600000)"
+  for pages in 2000 10000 25000 50000; do
+    log "sweep: fixed pages of $pages"
+    read -r sr srss scpu _ <<<"$(copier passthrough "$pages" "$pages" "$pages" 600000)"
+    read -r sm smrss smcpu _ <<<"$(copier mapped "$pages" "$pages" "$pages" 600000)"
     rmed=$(median "${raw_rps[@]}")
-    sweep_md+="| $size | $sr | $(echo "$sr / $rmed" | bc -l | xargs printf '%.2f') | $srss | $scpu | $sm | $(echo "$sm / $rmed" | bc -l | xargs printf '%.2f') | $smrss | $smcpu |"$'\n'
+    sweep_md+="| $pages | $sr | $(echo "$sr / $rmed" | bc -l | xargs printf '%.2f') | $srss | $scpu | $sm | $(echo "$sm / $rmed" | bc -l | xargs printf '%.2f') | $smrss | $smcpu |"$'\n'
   done
 fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)

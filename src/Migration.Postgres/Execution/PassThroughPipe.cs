@@ -12,6 +12,9 @@ internal static class PassThroughPipe
 {
     private const int BufferSize = 128 * 1024;
 
+    // Keep gathering while at least this much room is left in the buffer.
+    private const int MinimumRead = 16 * 1024;
+
     public static async Task<long> CopyAsync(
         NpgsqlConnection source,
         NpgsqlConnection target,
@@ -35,11 +38,31 @@ internal static class PassThroughPipe
             try
             {
                 writer.WriteTimeout = Timeout.Infinite;
-                int read;
-                while ((read = await reader.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+                // The source sends one CopyData message per row and a raw read returns at most one message, so
+                // reads are gathered until the buffer is nearly full and written in one go: one write per buffer,
+                // not one per row (per-row writes cost ~2 us of client CPU each).
+                while (true)
                 {
-                    counter.Advance(buffer.AsSpan(0, read));
-                    await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    var filled = 0;
+                    int read;
+                    do
+                    {
+                        read = await reader.ReadAsync(buffer.AsMemory(filled, BufferSize - filled), cancellationToken);
+                        filled += read;
+                    }
+                    while (read > 0 && BufferSize - filled >= MinimumRead);
+
+                    if (filled == 0)
+                    {
+                        break;
+                    }
+
+                    counter.Advance(buffer.AsSpan(0, filled));
+                    await writer.WriteAsync(buffer.AsMemory(0, filled), cancellationToken);
+                    if (read == 0)
+                    {
+                        break;
+                    }
                 }
             }
             catch
@@ -81,11 +104,28 @@ internal static class PassThroughPipe
             var writer = await target.BeginTextImportAsync(copyIn, cancellationToken);
             try
             {
-                int read;
-                while ((read = await reader.ReadAsync(buffer.AsMemory(0, chars), cancellationToken)) > 0)
+                while (true)
                 {
-                    rows += buffer.AsSpan(0, read).Count('\n');
-                    await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    var filled = 0;
+                    int read;
+                    do
+                    {
+                        read = await reader.ReadAsync(buffer.AsMemory(filled, chars - filled), cancellationToken);
+                        filled += read;
+                    }
+                    while (read > 0 && chars - filled >= MinimumRead);
+
+                    if (filled == 0)
+                    {
+                        break;
+                    }
+
+                    rows += buffer.AsSpan(0, filled).Count('\n');
+                    await writer.WriteAsync(buffer.AsMemory(0, filled), cancellationToken);
+                    if (read == 0)
+                    {
+                        break;
+                    }
                 }
             }
             catch
