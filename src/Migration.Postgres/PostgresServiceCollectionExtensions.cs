@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Migration.Core.Abstractions;
 using Migration.Postgres.Catalog;
 using Migration.Postgres.Control;
+using Migration.Postgres.Counting;
 using Migration.Postgres.Execution;
 using Migration.Postgres.Schema;
 using Migration.Postgres.Validation;
@@ -20,6 +21,7 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<NpgsqlDataSourceProvider>();
         services.AddSingleton<IControlStore, PostgresControlStore>();
         services.AddSingleton<ITableCopier, PostgresTableCopier>();
+        services.AddSingleton<IRowCounter, PostgresRowCounter>();
         return services;
     }
 }

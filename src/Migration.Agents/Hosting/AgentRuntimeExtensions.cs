@@ -12,6 +12,7 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Persistence;
 using Orleans.Serialization;
+using Orleans.Storage;
 using StackExchange.Redis;
 
 namespace Migration.Agents.Hosting;
@@ -59,6 +60,8 @@ public static class AgentRuntimeExtensions
             silo.Services.AddOptions<RedisReminderTableOptions>().Configure<IConnectionMultiplexer>((reminders, connection) =>
                 reminders.CreateMultiplexer = _ => Task.FromResult<(IConnectionMultiplexer, bool)>((connection, true)));
             silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromMinutes(1));
+            // Analysis of a large catalog and the validation of a large table are single agent calls: give them time.
+            silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromMinutes(30));
             silo.Services.AddSerializer(serializer => serializer.AddJsonSerializer(
                 isSupported: type => type.Namespace?.StartsWith("Migration.Core", StringComparison.Ordinal) == true,
                 jsonSerializerOptions: new JsonSerializerOptions(MigrationJson.Options)));
@@ -105,10 +108,14 @@ public static class AgentRuntimeExtensions
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    // Grain state is written with Orleans' own serializer (Core types inside it go through the System.Text.Json codec
+    // above), not the provider's default Newtonsoft JSON with type names, which wrote computed LINQ properties of Core
+    // records as runtime iterator types it could not read back after a restart.
     private static void ConfigureStorage(OptionsBuilder<RedisStorageOptions> storage, RedisConnectionInfo redis) =>
-        storage.Configure<IConnectionMultiplexer>((options, connection) =>
+        storage.Configure<IConnectionMultiplexer, Serializer>((options, connection, serializer) =>
         {
             options.ConfigurationOptions = redis.ToConfigurationOptions();
             options.CreateMultiplexer = _ => Task.FromResult<(IConnectionMultiplexer, bool)>((connection, true));
+            options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         });
 }

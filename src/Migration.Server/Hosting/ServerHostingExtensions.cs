@@ -1,9 +1,11 @@
 using Migration.Agents;
 using Migration.Agents.Hosting;
-using Migration.Postgres;
-using Migration.Redis;
+
+using Migration.Redis.Hosting;
 using Migration.Server.Connections;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Migration.Server.Errors;
+using Migration.Server.Health;
 using Migration.Server.Recovery;
 using Migration.Server.Services;
 using Npgsql;
@@ -24,7 +26,12 @@ public static class ServerHostingExtensions
             options.EnableDetailedErrors = false;
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
+        builder.Services.Configure<HealthCheckPublisherOptions>(options =>
+        {
+            options.Delay = TimeSpan.Zero;
+            options.Period = TimeSpan.FromSeconds(10);
+        });
         builder.Services.AddSingleton<ConnectionResolver>();
 
         var redis = builder.AddMigrationRedis();

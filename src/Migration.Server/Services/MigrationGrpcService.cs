@@ -51,15 +51,15 @@ public sealed partial class MigrationGrpcService(
             target.Description, options, request.Description, requestedBy);
 
         var id = NewId();
-        var existing = await registry.RegisterAsync(id, command.PairKey, DateTimeOffset.UtcNow, context.CancellationToken);
-        if (existing is not null)
+        var registration = await registry.TryRegisterAsync(id, command.PairKey, DateTimeOffset.UtcNow, context.CancellationToken);
+        if (registration.IsExisting)
         {
-            var attached = await grains.GetGrain<IOrchestratorGrain>(existing).GetAsync();
-            if (attached is not null)
-            {
-                LogAttached(logger, existing, source.Description, target.Description);
-                return Response(attached, attachedToExisting: true);
-            }
+            // Never a second copy into the same target: the caller attaches to the unfinished migration.
+            var attached = await grains.GetGrain<IOrchestratorGrain>(registration.MigrationId).GetAsync()
+                ?? throw RpcErrors.FailedPrecondition(
+                    $"Migration '{registration.MigrationId}' holds this source and target but has no state; cancel it first.");
+            LogAttached(logger, registration.MigrationId, source.Description, target.Description);
+            return Response(attached, attachedToExisting: true);
         }
 
         var snapshot = await grains.GetGrain<IOrchestratorGrain>(id).CreateAsync(command);
