@@ -4,6 +4,7 @@
 #   bench/service/run.sh                 about 3.1M rows (75k customers, 750k orders, 2.25M order items)
 #   SCALE=0.1 bench/service/run.sh       a tenth of that (SCALE multiplies every table)
 #   METHODS="raw pass-through" bench/service/run.sh      a subset of: raw pass-through mapped
+#   RESULTS_FILE=/tmp/try.md bench/service/run.sh         append the results elsewhere (a trial run)
 #
 # Two throwaway PostgreSQL clusters (source, target) with durable settings (fsync, synchronous_commit and
 # full_page_writes on). Then, in turn:
@@ -12,7 +13,8 @@
 #   pass-through  the service (Release build, embedded store) migrating into a fresh empty database
 #   mapped        the same with every table forced onto the mapped path (--force-mapped for each table)
 # Service runs are timed from the CLI's start to its exit (which is 0 only if the migration completed and was
-# validated); the server's RSS is sampled every 200 ms from /proc: idle (just before the run) and peak. The table is
+# validated); the server's RSS is sampled every 200 ms from /proc: idle (just before the run) and peak; its CPU time
+# is the user + system time it used during the run. The table is
 # printed and appended to bench/service/RESULTS.md. Exits non-zero if a method failed or moved a wrong row count.
 set -euo pipefail
 
@@ -129,6 +131,11 @@ run_raw() {
   record raw "$rows" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')" - - - "$verdict"
 }
 
+# cpu_seconds PID: user + system CPU time the process has used so far.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
 # run_service NAME [extra CLI arguments]
 run_service() {
   local name=$1; shift
@@ -149,8 +156,9 @@ run_service() {
     return
   fi
   sleep 2 # let the freshly started server settle before its idle RSS is read
-  local idle peak cpu t0 t1 code rows verdict
+  local idle peak cpu cpu0 t0 t1 code rows verdict
   idle=$(srv_rss_kb "$SRV_PID")
+  cpu0=$(cpu_seconds "$SRV_PID")
   local samples="$work/rss-$name.txt"
   : >"$samples"
   (while kill -0 "$SRV_PID" 2>/dev/null; do srv_rss_kb "$SRV_PID" >>"$samples"; sleep 0.2; done) &
@@ -168,7 +176,7 @@ run_service() {
   sampler_pid=""
   srv_rss_kb "$SRV_PID" >>"$samples"
   peak=$(sort -n "$samples" | tail -n 1)
-  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$SRV_PID/stat" 2>/dev/null || echo -)
+  cpu=$(awk -v a="$cpu0" -v b="$(cpu_seconds "$SRV_PID")" 'BEGIN { printf "%.1f", b - a }')
   srv_stop
   read -r rows verdict < <(count_target "$db")
   if [ "$code" -ne 0 ]; then
@@ -222,10 +230,10 @@ $source_total source rows ($source_size), PostgreSQL $pg_version source and targ
 synchronous_commit, full_page_writes on), $(nproc) cores, load average at the start $load_before,
 commit $commit."
 printf '\n%s\n\n%s\n' "$header" "$table"
-results_file="$here/RESULTS.md"
+results_file=${RESULTS_FILE:-$here/RESULTS.md}
 if [ ! -f "$results_file" ]; then
   printf '# Service benchmark results\n\nAppended by bench/service/run.sh; compare ratios within one run (the machines are shared).\n' >"$results_file"
 fi
 printf '\n%s\n\n%s\n' "$header" "$table" >>"$results_file"
-log "appended to ${results_file#"$root"/}"
+log "appended to $results_file"
 [ "$failures" -eq 0 ] || { log "$failures method(s) failed"; exit 1; }
