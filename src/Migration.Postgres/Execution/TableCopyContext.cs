@@ -105,6 +105,9 @@ internal sealed class TableCopyContext
 
         if (plan.WritePath == WritePath.Mapped)
         {
+            // The pool's type catalog was loaded when it first connected, which may have been before the schema
+            // builder created this table's enums and domains: the mapped path writes by type name, so reload it.
+            await target.ReloadTypesAsync(cancellationToken);
             var mapped = new List<MappedColumn>(columns.Count);
             foreach (var column in columns)
             {
