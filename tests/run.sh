@@ -15,7 +15,8 @@
 #   TESTS_VERBOSITY          console logger verbosity (default: normal, one line per test)
 #   TESTS_TARGET             the solution or project to test (default: Migration.Grpc.sln)
 #   TESTS_HANG_TIMEOUT       a test host that runs longer than this is dumped and killed (default: 15m)
-# Test results (trx) are kept in TestResults/latest; the servers' logs are printed when a test run fails.
+# Test results (trx) are kept in TestResults/run-* (TestResults/latest: the newest); the PostgreSQL log's last lines
+# are printed when a test run fails.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -90,9 +91,13 @@ else
   fi
 fi
 
-results="$root/TestResults/latest"
-rm -rf "$results"
+# A directory of its own per run (several runs may share a work tree); TestResults/latest points at the newest.
+results="$root/TestResults/run-$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$results"
+ln -sfn "$(basename "$results")" "$root/TestResults/latest"
+# Keep the five newest runs.
+find "$root/TestResults" -mindepth 1 -maxdepth 1 -type d -name 'run-*' -printf '%T@ %p\n' | sort -rn | tail -n +6 |
+  cut -d' ' -f2- | while IFS= read -r old; do rm -rf "$old"; done
 
 args=(test "${TESTS_TARGET:-$root/Migration.Grpc.sln}"
   --logger "trx"
