@@ -199,10 +199,16 @@ for pair in $src_counts; do
   printf '  %-12s %8s -> %-8s %s\n' "$table" "${pair#*=}" "${target_rows:--}" "$mark" >&2
 done
 
-if [ "$keep_server" = 1 ]; then
+if [ "$keep_server" = 0 ]; then
+  stop_server
+else
   say "the server is still running on $url (pid $(cat "$server_pid_file")); try:"
   say "  dotnet ${SRV_CLI_DLL#"$root"/} list --server $url"
-  say "  psql -h $pg_host -p $pg_port -U $pg_user demo_target   (password in ${pg_state#"$root"/})"
+  if [ -n "${DEMO_PG:-}" ]; then
+    say "  psql -h $pg_host -p $pg_port -U $pg_user demo_target"
+  else
+    say "  psql -h $pg_host -p $pg_port -U $pg_user demo_target   (password: pg_password in ${pg_state#"$root"/})"
+  fi
   say "stop it with: ./demo.sh --stop"
 fi
 say "server log: ${server_log#"$root"/}; demo took $((SECONDS - started_at)) s in all"
