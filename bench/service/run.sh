@@ -112,7 +112,7 @@ failures=0
 # record METHOD ROWS SECONDS IDLE_KB PEAK_KB CPU_S VERDICT
 record() {
   results+=("$*")
-  [ "$7" = ok ] || failures=$((failures + 1))
+  [ "$8" = ok ] || failures=$((failures + 1))
 }
 
 run_raw() {
@@ -128,7 +128,7 @@ run_raw() {
   done
   t1=$(now)
   read -r rows verdict < <(count_target raw)
-  record raw "$rows" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')" - - - "$verdict"
+  record raw "$rows" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')" - - - - "$verdict"
 }
 
 # cpu_seconds PID: user + system CPU time the process has used so far.
@@ -142,7 +142,7 @@ run_service() {
   local db=${name//-/_}
   if [ "$build_ok" != 1 ]; then
     log "$name: skipped, the build failed (see above)"
-    record "$name" 0 - - - - "build failed"
+    record "$name" 0 - - - - - "build failed"
     return
   fi
   log "$name: the service migrating into a fresh database"
@@ -151,7 +151,7 @@ run_service() {
   tgt postgres -c CHECKPOINT
   srv_start "$(svc_free_port)" "$work/server-$name" "$work/server-$name.log"
   if ! srv_wait 180; then
-    record "$name" 0 - - - - "server did not start"
+    record "$name" 0 - - - - - "server did not start"
     srv_stop
     return
   fi
@@ -179,6 +179,11 @@ run_service() {
   cpu=$(awk -v a="$cpu0" -v b="$(cpu_seconds "$SRV_PID")" 'BEGIN { printf "%.1f", b - a }')
   srv_stop
   read -r rows verdict < <(count_target "$db")
+  # The copy phase alone, as the control schema recorded it: first table started to last table completed (the
+  # end-to-end time also holds analysis, index and foreign key creation after the load, and the full validation).
+  local copy
+  copy=$(tgt "$db" -Atc "SELECT coalesce(round(extract(epoch FROM max(completed_at) - min(started_at))::numeric, 2)::text, '-')
+                         FROM migration_control.migration_control" 2>/dev/null || echo -)
   if [ "$code" -ne 0 ]; then
     verdict="CLI exit $code"
     log "$name: the CLI exited with $code; its last lines:"
@@ -186,7 +191,7 @@ run_service() {
     log "server log, last lines:"
     tail -n 25 "$work/server-$name.log" >&2
   fi
-  record "$name" "$rows" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')" "$idle" "$peak" "$cpu" "$verdict"
+  record "$name" "$rows" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')" "$idle" "$peak" "$cpu" "$copy" "$verdict"
 }
 
 for method in $methods; do
@@ -209,16 +214,21 @@ for r in "${results[@]}"; do
   [ "$m" = raw ] && raw_rate=$(awk -v n="$rows" -v s="$secs" 'BEGIN { if (s > 0) printf "%.0f", n / s }')
 done
 mb() { if [ "$1" = - ]; then echo -; else awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; fi; }
-table="| method | rows | seconds | rows/s | × raw | server idle RSS MB | server peak RSS MB | server CPU s | result |
-|---|---|---|---|---|---|---|---|---|"
+table="| method | rows | seconds end to end | rows/s end to end | × raw | copy phase s | copy rows/s | copy × raw | server idle RSS MB | server peak RSS MB | server CPU s | result |
+|---|---|---|---|---|---|---|---|---|---|---|---|"
 for r in "${results[@]}"; do
-  read -r m rows secs idle peak cpu verdict <<<"$r"
-  rate=-; ratio=-
+  read -r m rows secs idle peak cpu copy verdict <<<"$r"
+  rate=-; ratio=-; copy_rate=-; copy_ratio=-
+  if [ "$m" = raw ]; then copy=$secs; fi
+  if [ "${copy:--}" != - ] && [ "$rows" -gt 0 ]; then
+    copy_rate=$(awk -v n="$rows" -v s="$copy" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "-" }')
+    [ -n "$raw_rate" ] && [ "$copy_rate" != - ] && copy_ratio=$(awk -v a="$copy_rate" -v b="$raw_rate" 'BEGIN { printf "%.2f", a / b }')
+  fi
   if [ "$secs" != - ] && [ "$rows" -gt 0 ]; then
     rate=$(awk -v n="$rows" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')
     [ -n "$raw_rate" ] && ratio=$(awk -v a="$rate" -v b="$raw_rate" 'BEGIN { printf "%.2f", a / b }')
   fi
-  table+=$'\n'"| $m | $rows | $secs | $rate | $ratio | $(mb "$idle") | $(mb "$peak") | $cpu | $verdict |"
+  table+=$'\n'"| $m | $rows | $secs | $rate | $ratio | ${copy:--} | $copy_rate | $copy_ratio | $(mb "$idle") | $(mb "$peak") | $cpu | $verdict |"
 done
 
 pg_version=$("$(svc_pg_bin)/postgres" --version | awk '{print $3}')
