@@ -27,6 +27,7 @@ public sealed partial class OrchestratorGrain(
     ITargetSchemaBuilder schemaBuilder,
     IControlStore controlStore,
     IRowCounter rowCounter,
+    ICatalogReader catalogReader,
     TimeProvider clock,
     ILogger<OrchestratorGrain> logger) : Grain, IOrchestratorGrain, IRemindable
 {
@@ -664,12 +665,9 @@ public sealed partial class OrchestratorGrain(
             run.CurrentBatchSize, RuntimeIdentity, null, null));
     }
 
-    private async Task<Core.Catalog.DatabaseCatalog> ReadTargetAsync()
-    {
-        var analysis = await GrainFactory.GetGrain<ISchemaAnalysisGrain>(Id)
-            .AnalyzeAsync(S.Command!.SourceConnectionString, S.Command.TargetConnectionString, S.Command.Options.Filter);
-        return analysis.Target;
-    }
+    // Only the target can have changed since planning; the source catalog is kept in the state.
+    private Task<Core.Catalog.DatabaseCatalog> ReadTargetAsync() =>
+        catalogReader.ReadAsync(S.Command!.TargetConnectionString, Core.Catalog.CatalogFilter.All, exactCounts: true);
 
     private ITableCopyGrain TableGrain(string table) => GrainFactory.GetGrain<ITableCopyGrain>($"{Id}/{table}");
 

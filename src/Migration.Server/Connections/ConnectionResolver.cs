@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Migration.Contracts.V1;
+using Migration.Postgres.Execution;
 using Migration.Server.Errors;
 using Npgsql;
 
@@ -44,17 +45,9 @@ public sealed partial class ConnectionResolver(IConfiguration configuration, ILo
         }
 
         builder.Timeout = builder.Timeout is 0 or 15 ? (int)ProbeTimeout.TotalSeconds : builder.Timeout;
-        var description = Describe(builder);
+        var description = NpgsqlDataSourceProvider.Describe(builder.ConnectionString);
         await ProbeAsync(builder.ConnectionString, side, description, cancellationToken);
         return new ResolvedConnection(builder.ConnectionString, description);
-    }
-
-    /// <summary>host:port/database as user — what is shown everywhere instead of the connection string.</summary>
-    public static string Describe(NpgsqlConnectionStringBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var user = string.IsNullOrEmpty(builder.Username) ? "" : $" as {builder.Username}";
-        return $"{builder.Host}:{builder.Port}/{builder.Database}{user}";
     }
 
     private async Task ProbeAsync(string connectionString, string side, string description, CancellationToken cancellationToken)
