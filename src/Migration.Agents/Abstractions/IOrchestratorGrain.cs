@@ -18,6 +18,10 @@ public interface IOrchestratorGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<MigrationSnapshot?> GetAsync();
 
+    /// <summary>The migration's connection strings and control schema (server-side use only); null when unknown.</summary>
+    [AlwaysInterleave]
+    Task<MigrationConnections?> GetConnectionsAsync();
+
     Task<MigrationSnapshot> ApproveAsync(string approvedBy, ForeignKeyMode foreignKeyMode, string? comment);
 
     Task<MigrationSnapshot> StartAsync(string startedBy, bool autoApprove);

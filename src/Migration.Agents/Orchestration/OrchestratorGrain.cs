@@ -133,6 +133,11 @@ public sealed partial class OrchestratorGrain(
 
     public async Task<MigrationSnapshot?> GetAsync() => S.Exists ? await SnapshotAsync() : null;
 
+    public Task<MigrationConnections?> GetConnectionsAsync() =>
+        Task.FromResult(S.Exists && S.Command is { } command
+            ? new MigrationConnections(command.SourceConnectionString, command.TargetConnectionString, command.Options.ControlSchema)
+            : null);
+
     public async Task<MigrationSnapshot> ApproveAsync(string approvedBy, ForeignKeyMode foreignKeyMode, string? comment)
     {
         EnsureExists();
