@@ -1,3 +1,4 @@
+using Migration.Core.Agents;
 using Migration.Core.Execution;
 using Migration.Core.Migrations;
 using Migration.Core.Validation;
@@ -34,6 +35,21 @@ public interface IOrchestratorGrain : IGrainWithStringKey
 
     /// <summary>Runs the full validation now (counts, checksums, orphans) and records the report.</summary>
     Task<ValidationReport> ValidateAsync();
+
+    /// <summary>
+    /// Decisions waiting for a person: the plan's own decisions and the plan approval while it waits for approval, the
+    /// recovery choice after a failed run. Empty when nothing waits.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<PendingDecision>> GetPendingDecisionsAsync();
+
+    /// <summary>
+    /// Answers a pending decision with one of its options and carries it out through the same methods as the API
+    /// (approve, start, resume, cancel); recorded in the decision history with who and why.
+    /// Throws KeyNotFoundException for an unknown decision, InvalidOperationException when it was already answered,
+    /// ArgumentException (parameter optionId) for an option the decision does not have.
+    /// </summary>
+    Task<DecisionAnswer> AnswerDecisionAsync(string decisionId, string optionId, string answeredBy, string? reason);
 
     /// <summary>Makes sure an unfinished migration is being driven (after a restart).</summary>
     Task WakeAsync();

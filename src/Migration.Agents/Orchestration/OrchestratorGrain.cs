@@ -40,6 +40,7 @@ public sealed partial class OrchestratorGrain(
     private Task? _driver;
     private readonly SemaphoreSlim _saveLock = new(1, 1);
     private DateTimeOffset _lastSave;
+    private IGrainTimer? _decisionTimer;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -48,6 +49,11 @@ public sealed partial class OrchestratorGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         EnsureDriver();
+        if (PendingDecisions().Count > 0)
+        {
+            StartDecisionTimer();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -175,7 +181,7 @@ public sealed partial class OrchestratorGrain(
         S.Plan = plan;
         S.Approved = true;
         S.ApprovedBy = approvedBy;
-        await decisions.RecordAsync(Id, new DecisionRecord(Guid.NewGuid().ToString("N"), "Approve the migration plan?",
+        await decisions.RecordAsync(Id, new DecisionRecord(DecisionIds.PlanApproval, "Approve the migration plan?",
             ["approve", "reject"], "Nothing is written to the target before approval.", "approve", "approved", approvedBy, now,
             comment ?? ""));
         await journal.SendAsync(Id, AgentId.User, AgentId.Orchestrator, AgentMessageType.StatusUpdate, $"plan approved by {approvedBy}");
@@ -600,6 +606,7 @@ public sealed partial class OrchestratorGrain(
         var from = S.Phase;
         S.Phase = to;
         await EmitAsync(AgentId.Orchestrator, new PhaseChangedPayload(from, to, reason));
+        await OnDecisionPhaseAsync(to);
     }
 
     private async Task FailAsync(string message, AgentId agent, string operation, Exception? exception = null)

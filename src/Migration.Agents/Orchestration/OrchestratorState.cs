@@ -31,4 +31,12 @@ public sealed class OrchestratorState
     [Id(16)] public bool TargetFinished { get; set; }
     [Id(17)] public long BatchesValidated { get; set; }
     [Id(18)] public DateTimeOffset? ExecutionRunStartedAt { get; set; }
+    /// <summary>When the decisions now pending were raised (entering AwaitingApproval or Failed).</summary>
+    [Id(19)] public DateTimeOffset? DecisionRaisedAt { get; set; }
+    /// <summary>Overdue warnings already emitted for the decisions now pending.</summary>
+    [Id(20)] public int DecisionOverdueWarnings { get; set; }
+    /// <summary>Increases each time a failed run raises its recovery decision (part of that decision's id).</summary>
+    [Id(21)] public int FailureDecisions { get; set; }
+    /// <summary>Answered orchestrator decisions: id → "answer by who".</summary>
+    [Id(22)] public Dictionary<string, string> AnsweredDecisions { get; set; } = new(StringComparer.Ordinal);
 }
