@@ -1,0 +1,6 @@
+using Migration.Core.Migrations;
+
+namespace Migration.Guidance.Answers;
+
+/// <summary>What a confirmed action did.</summary>
+public sealed record ActionResult(GuidanceActionKind Kind, bool Succeeded, string Message, MigrationSnapshot? Migration);

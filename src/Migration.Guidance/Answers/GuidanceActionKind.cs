@@ -1,0 +1,11 @@
+namespace Migration.Guidance.Answers;
+
+/// <summary>Actions a conversation can ask for; each is confirmed first and carried out by the orchestrator.</summary>
+public enum GuidanceActionKind
+{
+    Pause,
+    Resume,
+    ApprovePlan,
+    Cancel,
+    AnswerDecision,
+}

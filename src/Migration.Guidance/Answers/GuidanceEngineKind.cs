@@ -1,0 +1,7 @@
+namespace Migration.Guidance.Answers;
+
+public enum GuidanceEngineKind
+{
+    Deterministic,
+    Model,
+}

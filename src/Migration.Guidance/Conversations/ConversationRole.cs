@@ -1,0 +1,8 @@
+namespace Migration.Guidance.Conversations;
+
+public enum ConversationRole
+{
+    User,
+    Assistant,
+    Narration,
+}

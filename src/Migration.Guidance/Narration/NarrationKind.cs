@@ -1,0 +1,12 @@
+namespace Migration.Guidance.Narration;
+
+public enum NarrationKind
+{
+    PhaseChanged,
+    Milestone,
+    TableCompleted,
+    Slowdown,
+    Warning,
+    Error,
+    Validation,
+}
