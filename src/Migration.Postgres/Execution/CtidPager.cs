@@ -20,11 +20,11 @@ internal sealed class CtidPager(TableCopyContext context)
         var startTid = $"'({start.ToString(CultureInfo.InvariantCulture)},0)'::tid";
         if (end >= context.BlockCount)
         {
-            return new PageRange($"ctid >= {startTid}", [context.BlockCount > start ? context.BlockCount.ToString(CultureInfo.InvariantCulture) : start.ToString(CultureInfo.InvariantCulture)], IsLast: true, null, $"blocks [{start}, end)");
+            return new PageRange($"ctid >= {startTid}", [context.BlockCount > start ? context.BlockCount.ToString(CultureInfo.InvariantCulture) : start.ToString(CultureInfo.InvariantCulture)], IsLast: true, $"blocks [{start}, end)");
         }
 
         var endText = end.ToString(CultureInfo.InvariantCulture);
-        return new PageRange($"ctid >= {startTid} AND ctid < '({endText},0)'::tid", [endText], IsLast: false, null, $"blocks [{start}, {end})");
+        return new PageRange($"ctid >= {startTid} AND ctid < '({endText},0)'::tid", [endText], IsLast: false, $"blocks [{start}, {end})");
     }
 
     /// <summary>Refines the rows-per-block estimate from a copied page.</summary>

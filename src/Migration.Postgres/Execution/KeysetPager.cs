@@ -17,7 +17,6 @@ internal sealed class KeysetPager
     private readonly string _sourceOrder;
     private readonly string _sourceOrderDescending;
     private readonly string _selectKeys;
-    private readonly string _targetKeys;
 
     public KeysetPager(TableCopyContext context)
     {
@@ -28,7 +27,6 @@ internal sealed class KeysetPager
         _sourceOrderDescending = string.Join(", ", quoted.Select(k => k + " DESC"));
         // Aliased: an output column named like a key column would make ORDER BY sort by its text.
         _selectKeys = string.Join(", ", quoted.Select((k, i) => $"{k}::text AS key{i.ToString(CultureInfo.InvariantCulture)}"));
-        _targetKeys = RowExpression(context.TargetKeyColumns.Select(QualifiedName.QuoteIdentifier).ToList());
     }
 
     public string OrderBy => _sourceOrder;
@@ -50,7 +48,6 @@ internal sealed class KeysetPager
                 after is null ? upTo : $"{after} AND {upTo}",
                 bound,
                 IsLast: false,
-                TargetPredicate(lastKey, bound),
                 $"({Describe(lastKey)}, {Describe(bound)}]");
         }
 
@@ -64,24 +61,7 @@ internal sealed class KeysetPager
             after ?? "true",
             final ?? lastKey,
             IsLast: true,
-            TargetPredicate(lastKey, null),
             $"({Describe(lastKey)}, +inf)");
-    }
-
-    private string TargetPredicate(IReadOnlyList<string?>? lower, IReadOnlyList<string?>? upper)
-    {
-        var parts = new List<string>(2);
-        if (lower is not null)
-        {
-            parts.Add($"{_targetKeys} > {Literals(lower, _context.TargetKeyTypes)}");
-        }
-
-        if (upper is not null)
-        {
-            parts.Add($"{_targetKeys} <= {Literals(upper, _context.TargetKeyTypes)}");
-        }
-
-        return parts.Count == 0 ? "true" : string.Join(" AND ", parts);
     }
 
     private static async Task<IReadOnlyList<string?>?> ReadKeyAsync(NpgsqlConnection source, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)

@@ -29,6 +29,4 @@ internal sealed class PageSql
         $"SELECT {_context.SourceColumnList} FROM {_context.Source.Quoted} WHERE {range.SourcePredicate}{_orderBy}";
 
     public string CopyOut(PageRange range) => $"COPY ({Select(range)}) TO STDOUT (FORMAT {_format})";
-
-    public string CountTargetRange(string predicate) => $"SELECT count(*) FROM {_context.Target.Quoted} WHERE {predicate}";
 }

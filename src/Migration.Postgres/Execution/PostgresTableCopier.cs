@@ -24,7 +24,14 @@ namespace Migration.Postgres.Execution;
 /// (DataReader → row projector → linq2db BulkCopy).</item>
 /// <item>Each page takes a transaction-level advisory lock on (migration, table) and re-reads the checkpoint inside
 /// the transaction, so two workers on the same table never copy the same page twice.</item>
-/// <item>With ValidateBatches the page's rows are counted in the target before commit; a mismatch rolls it back.</item>
+/// <item>With ValidateBatches the rows the page's transaction inserted into the target are counted before commit; a
+/// mismatch with the rows read from the source rolls it back.</item>
+/// <item>Pages before the last commit asynchronously (<c>synchronous_commit = off</c> for that transaction): the
+/// target does not wait for its WAL flush, which on a durable server costs ~30 ms a page. Data and checkpoint are
+/// one transaction, and PostgreSQL never loses a later transaction while keeping an earlier one, so a target crash
+/// can only take back the last pages' data together with their checkpoints: the copy resumes before them and copies
+/// them again. The last page commits synchronously, which also flushes every page before it, so a table reported
+/// complete is durable.</item>
 /// <item>Transient failures are retried (Polly: exponential backoff with jitter, 5 attempts) with the page halved;
 /// anything else surfaces, PostgreSQL errors as the <see cref="PostgresException"/> itself (SqlState, constraint).</item>
 /// </list>
@@ -97,7 +104,7 @@ public sealed class PostgresTableCopier : ITableCopier
             {
                 PostgresCopierLog.PageCommitted(_logger, outcome.BatchId, outcome.Rows, outcome.Range, (long)outcome.Duration.TotalMilliseconds, next);
                 await onBatch(
-                    new BatchResult(context.TableName, outcome.BatchId, (int)outcome.Rows, outcome.Duration, outcome.TableRowsCopied, outcome.BatchesCompleted, next, context.Validation != BatchValidationMode.None),
+                    new BatchResult(context.TableName, outcome.BatchId, (int)outcome.Rows, outcome.Duration, outcome.TableRowsCopied, outcome.BatchesCompleted, next, request.ValidateBatches),
                     cancellationToken);
             }
 
@@ -196,18 +203,13 @@ public sealed class PostgresTableCopier : ITableCopier
         var batchId = string.Create(CultureInfo.InvariantCulture, $"{context.TableName}#{batches}");
         var total = checkpoint.RowsCopied + rows;
 
-        // Validation count and checkpoint upsert in one round trip, then commit (or roll back on a mismatch).
+        // Validation count, checkpoint upsert (and the commit mode) in one round trip, then commit (or roll back on a mismatch).
         await using (var batch = new NpgsqlBatch(target, targetTransaction))
         {
-            var validation = context.Validation switch
+            var validate = request.ValidateBatches;
+            if (validate)
             {
-                BatchValidationMode.KeyRange when range.TargetCountPredicate is not null => sql.CountTargetRange(range.TargetCountPredicate),
-                BatchValidationMode.None => null,
-                _ => sql.InsertedCount,
-            };
-            if (validation is not null)
-            {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(validation));
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.InsertedCount));
             }
 
             var upsert = new NpgsqlBatchCommand(ControlSchemaSql.UpsertCheckpoint(request.ControlSchema));
@@ -219,17 +221,16 @@ public sealed class PostgresTableCopier : ITableCopier
             upsert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batches });
             upsert.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = range.IsLast });
             batch.BatchCommands.Add(upsert);
+            if (!range.IsLast)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO off"));
+            }
 
             await using var result = await batch.ExecuteReaderAsync(cancellationToken);
-            if (validation is not null)
+            if (validate)
             {
                 await result.ReadAsync(cancellationToken);
-                var counted = result.GetInt64(0);
-                if (context.Validation == BatchValidationMode.InsertedCount)
-                {
-                    counted -= insertedBefore;
-                }
-
+                var counted = result.GetInt64(0) - insertedBefore;
                 if (counted != rows)
                 {
                     PostgresCopierLog.ValidationFailed(_logger, batchId, context.TableName, rows, counted);
@@ -263,7 +264,7 @@ public sealed class PostgresTableCopier : ITableCopier
         read.Parameters.Add(new NpgsqlParameter<int> { TypedValue = context.Chunk });
         batch.BatchCommands.Add(read);
 
-        if (context.Validation == BatchValidationMode.InsertedCount)
+        if (request.ValidateBatches)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.InsertedCount));
         }
@@ -281,7 +282,7 @@ public sealed class PostgresTableCopier : ITableCopier
         }
 
         long inserted = 0;
-        if (context.Validation == BatchValidationMode.InsertedCount)
+        if (request.ValidateBatches)
         {
             await reader.NextResultAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);

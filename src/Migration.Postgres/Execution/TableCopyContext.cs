@@ -52,17 +52,11 @@ internal sealed class TableCopyContext
 
     public IReadOnlyList<string> KeyTypes { get; private set; } = [];
 
-    public IReadOnlyList<string> TargetKeyColumns { get; private set; } = [];
-
-    public IReadOnlyList<string> TargetKeyTypes { get; private set; } = [];
-
     public long BlockCount { get; private set; }
 
     public double RowsPerBlock { get; private set; } = 1;
 
     public uint TargetOid { get; private set; }
-
-    public BatchValidationMode Validation { get; private set; }
 
     public IMappedBulkWriter? MappedWriter { get; private set; }
 
@@ -99,9 +93,6 @@ internal sealed class TableCopyContext
         await using var target = await dataSources.OpenConnectionAsync(request.TargetConnectionString, cancellationToken);
         var targetColumns = await ReadTargetColumnsAsync(target, context.Target, cancellationToken);
         context.TargetOid = targetColumns.Oid;
-        context.Validation = request.ValidateBatches
-            ? await context.ChooseValidationAsync(target, targetColumns, cancellationToken)
-            : BatchValidationMode.None;
 
         if (plan.WritePath == WritePath.Mapped)
         {
@@ -140,8 +131,6 @@ internal sealed class TableCopyContext
         }
 
         var types = new List<string>(keys.Count);
-        var targetKeys = new List<string>(keys.Count);
-        var targetTypes = new List<string>(keys.Count);
         Dictionary<string, string>? catalogTypes = null;
         foreach (var key in keys)
         {
@@ -157,15 +146,10 @@ internal sealed class TableCopyContext
                     ? type
                     : throw new InvalidOperationException($"Source table {Source} has no key column \"{key}\"."));
             }
-
-            targetKeys.Add(mapping?.TargetColumn ?? key);
-            targetTypes.Add(mapping is null ? types[^1] : mapping.TargetType);
         }
 
         KeyColumns = keys;
         KeyTypes = types;
-        TargetKeyColumns = targetKeys;
-        TargetKeyTypes = targetTypes;
     }
 
     private async Task MeasureBlocksAsync(NpgsqlConnection source, CancellationToken cancellationToken)
@@ -200,40 +184,6 @@ internal sealed class TableCopyContext
         }
 
         RowsPerBlock = Math.Max(1, RowsPerBlock);
-    }
-
-    private async Task<BatchValidationMode> ChooseValidationAsync(NpgsqlConnection target, TargetColumns targetColumns, CancellationToken cancellationToken)
-    {
-        if (!IsKeyset || !Request.Table.Mapping.Columns.Where(c => KeyColumns.Contains(c.SourceColumn)).All(c => c.IsIdentity)
-            || KeyColumns.Count != TargetKeyColumns.Count)
-        {
-            return BatchValidationMode.InsertedCount;
-        }
-
-        var attnums = new List<short>(TargetKeyColumns.Count);
-        foreach (var key in TargetKeyColumns)
-        {
-            if (!targetColumns.Columns.TryGetValue(key, out var info))
-            {
-                return BatchValidationMode.InsertedCount;
-            }
-
-            attnums.Add(info.AttNum);
-        }
-
-        await using var command = new NpgsqlCommand("SELECT indkey::int2[] FROM pg_index WHERE indrelid = $1 AND indpred IS NULL AND indisvalid", target);
-        command.Parameters.Add(new NpgsqlParameter<uint> { TypedValue = targetColumns.Oid, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Oid });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var indkey = reader.GetFieldValue<short[]>(0);
-            if (indkey.Length >= attnums.Count && indkey.Take(attnums.Count).SequenceEqual(attnums))
-            {
-                return BatchValidationMode.KeyRange;
-            }
-        }
-
-        return BatchValidationMode.InsertedCount;
     }
 
     private static async Task<Dictionary<string, string>> ReadColumnTypesAsync(NpgsqlConnection connection, QualifiedName table, CancellationToken cancellationToken)
