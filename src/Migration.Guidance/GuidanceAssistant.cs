@@ -122,6 +122,17 @@ public sealed partial class GuidanceAssistant(
         return answer;
     }
 
+    /// <summary>The greeting of a chat: where the migration stands and what waits for the user (recorded as a turn).</summary>
+    public async Task<GuidanceAnswer> GreetAsync(ConversationRecord conversation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        var facts = await factsReader.ReadAsync(conversation.MigrationId, cancellationToken) ?? throw MigrationErrors.NotFound(conversation.MigrationId);
+        var answer = await deterministic.AnswerAsync(new RecognizedIntent(Intent.Greeting), facts, cancellationToken);
+        await conversations.AppendAsync(conversation.Id, new ConversationTurn(ConversationRole.Assistant, answer.Text, clock.GetUtcNow(), null, answer.Intent),
+            cancellationToken);
+        return answer;
+    }
+
     /// <summary>Records an unprompted narration in the conversation.</summary>
     public Task RecordNarrationAsync(string conversationId, string text, CancellationToken cancellationToken) =>
         conversations.AppendAsync(conversationId, new ConversationTurn(ConversationRole.Narration, text, clock.GetUtcNow(), null, null), cancellationToken);

@@ -1,5 +1,6 @@
 using Migration.Agents;
 using Migration.Agents.Hosting;
+using Migration.Guidance.Hosting;
 
 using Migration.Redis.Hosting;
 using Migration.Server.Connections;
@@ -38,6 +39,7 @@ public static class ServerHostingExtensions
         builder.AddMigrationAgentRuntime(redis);
         builder.Services.AddMigrationAgents();
         builder.Services.AddMigrationPostgres();
+        builder.Services.AddMigrationGuidance(builder.Configuration);
         builder.Services.AddHostedService<MigrationRecoveryService>();
         builder.AddMigrationTelemetry();
         return builder;
@@ -47,6 +49,7 @@ public static class ServerHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGrpcService<MigrationGrpcService>();
+        app.MapGrpcService<GuidanceGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;
