@@ -4,7 +4,8 @@
 #
 #   srv_build LOGFILE                      Release build of the server and the CLI, quiet; the log on failure
 #   srv_start PORT DATADIR LOGFILE [ARGS...]  start the server in the background (embedded store in DATADIR/garnet,
-#                                          free Orleans ports); sets SRV_PID and SRV_URL
+#                                          free Orleans ports, loopback development mode without credentials
+#                                          unless SRV_DEVELOPMENT_MODE=false); sets SRV_PID and SRV_URL
 #   srv_wait [SECONDS]                     wait until it listens and answers the CLI's `list`
 #   srv_stop / srv_stop_pid PID            SIGTERM, then SIGKILL after 15 s
 #   srv_cli ARGS...                        run the CLI (Release build)
@@ -44,6 +45,7 @@ srv_start() {
     Orleans__SiloPort="$(svc_free_port)" \
     Orleans__GatewayPort="$(svc_free_port)" \
     Kestrel__EndpointDefaults__Protocols=Http2 \
+    Security__DevelopmentMode="${SRV_DEVELOPMENT_MODE:-true}" \
     setsid dotnet "$SRV_DLL" --contentRoot "$(dirname "$SRV_DLL")" --urls "$SRV_URL" "$@" </dev/null >"$log" 2>&1 &
   SRV_PID=$!
   srv_log "started on $SRV_URL (pid $SRV_PID; data $data; log $log)"

@@ -17,11 +17,11 @@ internal sealed class CommandContext : IDisposable
     private readonly MigrationClientFactory _clients;
     private MigrationService.MigrationServiceClient? _client;
 
-    private CommandContext(CliEnvironment environment, Uri server, bool json, bool noColor)
+    private CommandContext(CliEnvironment environment, Uri server, bool json, bool noColor, ClientCredentials credentials)
     {
         Environment = environment;
         Json = json ? new JsonEventWriter(environment.Out) : null;
-        _clients = new MigrationClientFactory(server, environment.HttpHandler);
+        _clients = new MigrationClientFactory(server, environment.HttpHandler, credentials);
         Console = CreateConsole(environment, noColor || !string.IsNullOrEmpty(environment.GetEnvironmentVariable("NO_COLOR")));
     }
 
@@ -38,6 +38,9 @@ internal sealed class CommandContext : IDisposable
     public bool IsJson => Json is not null;
 
     public MigrationService.MigrationServiceClient Client => _client ??= _clients.CreateClient();
+
+    /// <summary>The server's call invoker with the credentials attached, for clients of the other services.</summary>
+    public Grpc.Core.CallInvoker Invoker => _clients.CreateInvoker();
 
     public TimeProvider Time => Environment.Time;
 
@@ -89,9 +92,11 @@ internal sealed class CommandContext : IDisposable
         ArgumentNullException.ThrowIfNull(body);
 
         Uri server;
+        ClientCredentials credentials;
         try
         {
             server = MigrationClientFactory.ParseServer(parseResult.GetValue(globals.Server));
+            credentials = globals.Credentials(parseResult, environment);
         }
         catch (CliException ex)
         {
@@ -99,7 +104,7 @@ internal sealed class CommandContext : IDisposable
             return ex.ExitCode;
         }
 
-        using var context = new CommandContext(environment, server, parseResult.GetValue(globals.Json), parseResult.GetValue(globals.NoColor));
+        using var context = new CommandContext(environment, server, parseResult.GetValue(globals.Json), parseResult.GetValue(globals.NoColor), credentials);
         try
         {
             return await body(context, cancellationToken);

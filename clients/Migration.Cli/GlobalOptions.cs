@@ -2,7 +2,10 @@ using System.CommandLine;
 
 namespace Migration.Cli;
 
-/// <summary>Options every verb takes (--server, --json, --no-color), given before or after the verb.</summary>
+/// <summary>
+/// Options every verb takes (--server, --json, --no-color, --api-key, --token, --ca-cert), given before or after the
+/// verb. The credentials have no defaults shown in help: their environment variables are read when the options are absent.
+/// </summary>
 internal sealed class GlobalOptions
 {
     public const string ServerVariable = "MIGRATION_SERVER";
@@ -36,11 +39,44 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<string?> ApiKey { get; } = new("--api-key")
+    {
+        Description = $"API key for the server (${ClientCredentials.ApiKeyVariable} when absent; prefer the variable: arguments are visible to other users)",
+        HelpName = "KEY",
+        Recursive = true,
+    };
+
+    public Option<string?> Token { get; } = new("--token")
+    {
+        Description = $"JWT bearer token for the server (${ClientCredentials.TokenVariable} when absent)",
+        HelpName = "JWT",
+        Recursive = true,
+    };
+
+    public Option<string?> CaCertificate { get; } = new("--ca-cert")
+    {
+        Description = $"PEM or DER certificate to trust for an https:// server (e.g. self-signed); ${ClientCredentials.CaCertificateVariable} when absent",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
     public void AddTo(Command root)
     {
         ArgumentNullException.ThrowIfNull(root);
         root.Options.Add(Server);
         root.Options.Add(Json);
         root.Options.Add(NoColor);
+        root.Options.Add(ApiKey);
+        root.Options.Add(Token);
+        root.Options.Add(CaCertificate);
+    }
+
+    /// <summary>The credentials of this invocation: options, else environment variables.</summary>
+    public ClientCredentials Credentials(ParseResult parseResult, CliEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        ArgumentNullException.ThrowIfNull(environment);
+        return ClientCredentials.Resolve(parseResult.GetValue(ApiKey), parseResult.GetValue(Token), parseResult.GetValue(CaCertificate),
+            environment.GetEnvironmentVariable);
     }
 }

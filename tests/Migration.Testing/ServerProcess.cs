@@ -324,6 +324,8 @@ public sealed class ServerProcess : IAsyncDisposable
         environment["Orleans__GatewayPort"] = GatewayPort.ToString(CultureInfo.InvariantCulture);
         environment["Redis__Embedded__DataDirectory"] = Path.Combine(DataDirectory, "garnet");
         environment["DOTNET_NOLOGO"] = "1";
+        // The server listens on loopback only: no credentials needed (a test may override it through Environment).
+        environment["Security__DevelopmentMode"] = "true";
         // Console logs without colour codes, one message per line block: readable in assertion messages.
         environment["Logging__Console__FormatterName"] = "simple";
         environment["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";

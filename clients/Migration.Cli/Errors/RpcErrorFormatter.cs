@@ -31,7 +31,10 @@ internal static class RpcErrorFormatter
         }
 
         var line = $"{exception.StatusCode}: {message}";
-        return details.Count == 0 ? line : $"{line} ({string.Join("; ", details)})";
+        line = details.Count == 0 ? line : $"{line} ({string.Join("; ", details)})";
+        return exception.StatusCode == StatusCode.Unauthenticated
+            ? $"{line} — give --api-key (or ${ClientCredentials.ApiKeyVariable}) or --token (or ${ClientCredentials.TokenVariable})"
+            : line;
     }
 
     /// <summary>The message for a server that does not answer.</summary>

@@ -4,10 +4,12 @@ using Migration.Guidance.Hosting;
 
 using Migration.Redis.Hosting;
 using Migration.Server.Connections;
+using Migration.Server.Dashboard;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Migration.Server.Errors;
 using Migration.Server.Health;
 using Migration.Server.Recovery;
+using Migration.Server.Security;
 using Migration.Server.Services;
 using Npgsql;
 using OpenTelemetry.Metrics;
@@ -23,6 +25,8 @@ public static class ServerHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddGrpc(options =>
         {
+            // Outermost: refuses methods without a policy and audits the outcome the client sees.
+            options.Interceptors.Add<SecurityInterceptor>();
             options.Interceptors.Add<ExceptionMappingInterceptor>();
             options.EnableDetailedErrors = false;
         });
@@ -34,6 +38,7 @@ public static class ServerHostingExtensions
             options.Period = TimeSpan.FromSeconds(10);
         });
         builder.Services.AddSingleton<ConnectionResolver>();
+        builder.AddMigrationSecurity();
 
         var redis = builder.AddMigrationRedis();
         builder.AddMigrationAgentRuntime(redis);
@@ -42,16 +47,19 @@ public static class ServerHostingExtensions
         builder.Services.AddMigrationGuidance(builder.Configuration);
         builder.Services.AddHostedService<MigrationRecoveryService>();
         builder.AddMigrationTelemetry();
+        builder.AddMigrationDashboard();
         return builder;
     }
 
     public static WebApplication MapMigrationServer(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.MapMigrationDashboard(); // before authentication: the dashboard's files are public, its gRPC-Web calls are not
+        app.UseMigrationSecurity();
         app.MapGrpcService<MigrationGrpcService>();
         app.MapGrpcService<GuidanceGrpcService>();
-        app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapGrpcReflectionService().RequireAuthorization(MigrationPolicies.View);
         return app;
     }
 

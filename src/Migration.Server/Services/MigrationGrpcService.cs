@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Migration.Agents.Abstractions;
 using Migration.Contracts.V1;
 using Migration.Core.Abstractions;
@@ -6,6 +7,7 @@ using Migration.Core.Migrations;
 using Migration.Server.Connections;
 using Migration.Server.Errors;
 using Migration.Server.Mapping;
+using Migration.Server.Security;
 using Domain = Migration.Core.Migrations;
 
 namespace Migration.Server.Services;
@@ -25,6 +27,7 @@ public sealed partial class MigrationGrpcService(
     private static readonly TimeSpan WatchWait = TimeSpan.FromSeconds(5);
     private const int WatchPage = 500;
 
+    [Authorize(Policy = MigrationPolicies.Operate)]
     public override async Task<CreateMigrationResponse> CreateMigration(CreateMigrationRequest request, ServerCallContext context)
     {
         var options = request.Options.ToDomain();
@@ -46,7 +49,7 @@ public sealed partial class MigrationGrpcService(
             throw RpcErrors.InvalidArgument("Source and target are the same database.", ("target", "must differ from the source"));
         }
 
-        var requestedBy = string.IsNullOrWhiteSpace(request.RequestedBy) ? Caller(context) : request.RequestedBy;
+        var requestedBy = Actor(context, request.RequestedBy);
         var command = new CreateMigrationCommand(source.ConnectionString, target.ConnectionString, source.Description,
             target.Description, options, request.Description, requestedBy);
 
@@ -74,6 +77,7 @@ public sealed partial class MigrationGrpcService(
         return Response(snapshot, attachedToExisting: false);
     }
 
+    [Authorize(Policy = MigrationPolicies.View)]
     public override async Task<GetPlanResponse> GetPlan(GetPlanRequest request, ServerCallContext context)
     {
         var snapshot = await GetAsync(request.MigrationId);
@@ -85,43 +89,57 @@ public sealed partial class MigrationGrpcService(
         return new GetPlanResponse { Plan = snapshot.Plan.ToProto(snapshot.Id, snapshot.Approved, snapshot.ApprovedBy) };
     }
 
+    [Authorize(Policy = MigrationPolicies.Approve)]
     public override async Task<ApprovePlanResponse> ApprovePlan(ApprovePlanRequest request, ServerCallContext context)
     {
         var grain = await ExistingAsync(request.MigrationId);
-        var by = string.IsNullOrWhiteSpace(request.ApprovedBy) ? Caller(context) : request.ApprovedBy;
+        var by = Actor(context, request.ApprovedBy);
         var snapshot = await grain.ApproveAsync(by, request.ForeignKeyMode.ToDomain(), NullIfEmpty(request.Comment));
         return new ApprovePlanResponse { Migration = snapshot.ToProto() };
     }
 
+    [Authorize(Policy = MigrationPolicies.Operate)]
     public override async Task<StartMigrationResponse> StartMigration(StartMigrationRequest request, ServerCallContext context)
     {
-        var grain = await ExistingAsync(request.MigrationId);
-        var by = string.IsNullOrWhiteSpace(request.StartedBy) ? Caller(context) : request.StartedBy;
+        var current = await GetAsync(request.MigrationId);
+        if (request.AutoApprove && !current.Approved && !MigrationPolicies.Allows(context.GetHttpContext().User, MigrationPolicies.Approve))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                "auto_approve approves the plan: it needs the role approver or admin; start without it after an approver approved."));
+        }
+
+        var grain = grains.GetGrain<IOrchestratorGrain>(current.Id);
+        var by = Actor(context, request.StartedBy);
         var snapshot = await grain.StartAsync(by, request.AutoApprove);
         return new StartMigrationResponse { Migration = snapshot.ToProto() };
     }
 
+    [Authorize(Policy = MigrationPolicies.Operate)]
     public override async Task<PauseMigrationResponse> PauseMigration(PauseMigrationRequest request, ServerCallContext context)
     {
         var grain = await ExistingAsync(request.MigrationId);
         return new PauseMigrationResponse { Migration = (await grain.PauseAsync(request.Reason)).ToProto() };
     }
 
+    [Authorize(Policy = MigrationPolicies.Operate)]
     public override async Task<ResumeMigrationResponse> ResumeMigration(ResumeMigrationRequest request, ServerCallContext context)
     {
         var grain = await ExistingAsync(request.MigrationId);
         return new ResumeMigrationResponse { Migration = (await grain.ResumeAsync()).ToProto() };
     }
 
+    [Authorize(Policy = MigrationPolicies.Operate)]
     public override async Task<CancelMigrationResponse> CancelMigration(CancelMigrationRequest request, ServerCallContext context)
     {
         var grain = await ExistingAsync(request.MigrationId);
         return new CancelMigrationResponse { Migration = (await grain.CancelAsync(request.Reason)).ToProto() };
     }
 
+    [Authorize(Policy = MigrationPolicies.View)]
     public override async Task<GetMigrationResponse> GetMigration(GetMigrationRequest request, ServerCallContext context) =>
         new() { Migration = (await GetAsync(request.MigrationId)).ToProto() };
 
+    [Authorize(Policy = MigrationPolicies.View)]
     public override async Task<ListMigrationsResponse> ListMigrations(ListMigrationsRequest request, ServerCallContext context)
     {
         var pageSize = request.PageSize is > 0 and <= 1000 ? request.PageSize : 100;
@@ -139,12 +157,14 @@ public sealed partial class MigrationGrpcService(
         return response;
     }
 
+    [Authorize(Policy = MigrationPolicies.Operate)]
     public override async Task<ValidateMigrationResponse> ValidateMigration(ValidateMigrationRequest request, ServerCallContext context)
     {
         var grain = await ExistingAsync(request.MigrationId);
         return new ValidateMigrationResponse { Report = (await grain.ValidateAsync()).ToProto() };
     }
 
+    [Authorize(Policy = MigrationPolicies.View)]
     public override async Task WatchMigration(WatchMigrationRequest request, IServerStreamWriter<MigrationEvent> responseStream, ServerCallContext context)
     {
         if (request.AfterSequence < 0)
@@ -208,6 +228,23 @@ public sealed partial class MigrationGrpcService(
     }
 
     private static string NewId() => $"mig-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    /// <summary>
+    /// Who asks: the authenticated caller (API key or token) whatever the request claims; in development mode (or
+    /// unauthenticated) the name the client gives, else the peer.
+    /// </summary>
+    private static string Actor(ServerCallContext context, string claimed)
+    {
+        var user = context.GetHttpContext().User;
+        var verified = user.Identity?.IsAuthenticated == true
+                       && user.FindFirst(MigrationAuthenticationSchemes.MethodClaim)?.Value != MigrationAuthenticationSchemes.Development;
+        if (verified && user.Identity!.Name is { Length: > 0 } name)
+        {
+            return name;
+        }
+
+        return string.IsNullOrWhiteSpace(claimed) ? Caller(context) : claimed;
+    }
 
     private static string Caller(ServerCallContext context) =>
         context.GetHttpContext().User.Identity?.Name is { Length: > 0 } name ? name : $"anonymous@{context.Peer}";

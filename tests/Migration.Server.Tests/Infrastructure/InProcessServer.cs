@@ -52,6 +52,8 @@ public sealed class InProcessServer : IAsyncDisposable
             ["Redis:Embedded:DataDirectory"] = Path.Combine(dataDirectory, "garnet"),
             ["Orleans:SiloPort"] = ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Loopback without credentials unless a test configures keys or tokens (and sets this to false).
+            ["Security:DevelopmentMode"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
