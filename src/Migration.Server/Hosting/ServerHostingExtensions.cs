@@ -10,6 +10,7 @@ using Migration.Server.Errors;
 using Migration.Server.Health;
 using Migration.Server.Recovery;
 using Migration.Server.Security;
+using Migration.Server.Telemetry;
 using Migration.Server.Services;
 using Npgsql;
 using OpenTelemetry.Metrics;
@@ -47,6 +48,7 @@ public static class ServerHostingExtensions
         builder.Services.AddMigrationGuidance(builder.Configuration);
         builder.Services.AddHostedService<MigrationRecoveryService>();
         builder.AddMigrationTelemetry();
+        builder.AddMigrationObservability();
         builder.AddMigrationDashboard();
         return builder;
     }
@@ -60,6 +62,7 @@ public static class ServerHostingExtensions
         app.MapGrpcService<GuidanceGrpcService>();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().RequireAuthorization(MigrationPolicies.View);
+        app.MapMigrationObservability();
         return app;
     }
 
@@ -74,7 +77,8 @@ public static class ServerHostingExtensions
         var telemetry = builder.Services.AddOpenTelemetry();
         telemetry.WithTracing(tracing =>
         {
-            tracing.AddSource("Migration.*", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application").AddNpgsql();
+            // Microsoft.AspNetCore: one span per gRPC call (the parent of the agent calls it makes).
+            tracing.AddSource("Migration.*", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Microsoft.AspNetCore").AddNpgsql();
             if (otlp)
             {
                 tracing.AddOtlpExporter();
@@ -87,7 +91,9 @@ public static class ServerHostingExtensions
         });
         telemetry.WithMetrics(metrics =>
         {
-            metrics.AddMeter("Migration.*", "Microsoft.Orleans", "Npgsql");
+            // System.Runtime: memory, GC, CPU, thread pool; ASP.NET Core: gRPC calls, connections, auth results.
+            metrics.AddMeter("Migration.*", "Microsoft.Orleans", "Npgsql", "System.Runtime", "Microsoft.AspNetCore.Hosting",
+                "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Authorization");
             if (otlp)
             {
                 metrics.AddOtlpExporter();

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Migration.Agents.Abstractions;
+using Migration.Core.Abstractions;
+using Migration.Core.Migrations;
+using Migration.Postgres.Execution;
+using Npgsql;
+
+namespace Migration.Server.Health;
+
+/// <summary>
+/// The databases the server works with are reachable and answer quickly (seed "queryResponseTime &lt; 500 ms"): the
+/// source and target of every unfinished migration (unreachable → Unhealthy) and every configured named connection
+/// (unreachable → Degraded: nothing depends on it yet); slow → Degraded; each with the database (no password) and why.
+/// </summary>
+public sealed class DatabaseHealthCheck(
+    IMigrationRegistry registry,
+    IGrainFactory grains,
+    NpgsqlDataSourceProvider dataSources,
+    IConfiguration configuration,
+    IOptions<HealthThresholds> thresholds) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var databases = await DatabasesAsync(cancellationToken);
+        if (databases.Count == 0)
+        {
+            return HealthCheckResult.Healthy("no database in use");
+        }
+
+        var probes = await Task.WhenAll(databases.Select(d => ProbeAsync(d.Key, d.Value.ConnectionString, d.Value.InUse, cancellationToken)));
+        var text = string.Join("; ", probes.Select(p => p.Text));
+        return probes.Any(p => p.Status == HealthStatus.Unhealthy) ? HealthCheckResult.Unhealthy(text)
+            : probes.Any(p => p.Status == HealthStatus.Degraded) ? HealthCheckResult.Degraded(text)
+            : HealthCheckResult.Healthy(text);
+    }
+
+    private async Task<Dictionary<string, (string ConnectionString, bool InUse)>> DatabasesAsync(CancellationToken cancellationToken)
+    {
+        // Connection string -> label; the same database under two labels is probed once (as in use if either is).
+        var byConnection = new Dictionary<string, (string Label, bool InUse)>(StringComparer.Ordinal);
+
+        foreach (var id in await registry.ListAsync(100, cancellationToken))
+        {
+            var grain = grains.GetGrain<IOrchestratorGrain>(id);
+            var snapshot = await grain.GetAsync();
+            if (snapshot is null || snapshot.Phase.IsTerminal() || await grain.GetConnectionsAsync() is not { } connections)
+            {
+                continue;
+            }
+
+            byConnection.TryAdd(connections.SourceConnectionString, ($"source of {id}", true));
+            byConnection.TryAdd(connections.TargetConnectionString, ($"target of {id}", true));
+        }
+
+        foreach (var named in configuration.GetSection("Connections").GetChildren())
+        {
+            if (!string.IsNullOrWhiteSpace(named.Value))
+            {
+                byConnection.TryAdd(named.Value, ($"connection '{named.Key}'", false));
+            }
+        }
+
+        return byConnection.ToDictionary(p => p.Value.Label, p => (p.Key, p.Value.InUse), StringComparer.Ordinal);
+    }
+
+    private async Task<(HealthStatus Status, string Text)> ProbeAsync(string label, string connectionString, bool inUse, CancellationToken cancellationToken)
+    {
+        string description;
+        try
+        {
+            description = NpgsqlDataSourceProvider.Describe(connectionString);
+        }
+        catch (ArgumentException)
+        {
+            return (inUse ? HealthStatus.Unhealthy : HealthStatus.Degraded, $"{label}: malformed connection string");
+        }
+
+        var limits = thresholds.Value;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(limits.QueryTimeout);
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            await using var connection = await dataSources.OpenConnectionAsync(connectionString, timeout.Token);
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync(timeout.Token);
+            var elapsed = stopwatch.Elapsed;
+            var text = $"{label} {description}: {elapsed.TotalMilliseconds:0} ms";
+            return elapsed > limits.QueryResponse ? (HealthStatus.Degraded, text + " (slow)") : (HealthStatus.Healthy, text);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            var reason = ex switch
+            {
+                PostgresException pg => $"{pg.MessageText} (SqlState {pg.SqlState})",
+                OperationCanceledException or TimeoutException => $"no answer within {limits.QueryTimeout.TotalSeconds:0} s",
+                _ => ex.InnerException?.Message ?? ex.Message,
+            };
+            return (inUse ? HealthStatus.Unhealthy : HealthStatus.Degraded, $"{label} {description}: unreachable: {Security.SecretRedactor.Redact(reason)}");
+        }
+    }
+}
