@@ -168,7 +168,7 @@ public static partial class IntentRecognizer
     [GeneratedRegex(@"^ (yes|yep|yeah|y|sure|ok|okay|confirm|confirmed|do it|please do|go|yes please|yes go ahead|yes do it|correct|affirmative|proceed)( please| now| go ahead| do it)? $", RegexOptions.CultureInvariant)]
     private static partial Regex ConfirmPattern();
 
-    [GeneratedRegex(@"^ (no|nope|n|nah|don t|dont|do not|never mind|nevermind|forget it|not now|no thanks|no thank you|stop|wait)( .{0,20})? $", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^ (no|nope|n|nah|don t|dont|do not|never mind|nevermind|forget it|not now|no thanks|no thank you)( [a-z ]{0,20})? $", RegexOptions.CultureInvariant)]
     private static partial Regex DeclinePattern();
 
     [GeneratedRegex(@" (keep (the |them|those |its |the connection )?(rules?|foreign keys?|them|constraints?)|set (them|the rules?|the connection rules?) aside|recreate (them|the rules?|afterwards)|re create (them|afterwards)|skip them|parents first|option (one|two|three|1|2|3)|(the )?(first|second|third) option|(the )?recommended (one|option)|what you recommend|your recommendation|take the recommendation|reject (the )?plan|approve (it )?but (start|don t start) later|approve only|start later) ", RegexOptions.CultureInvariant)]
@@ -210,7 +210,7 @@ public static partial class IntentRecognizer
     [GeneratedRegex(@" (what (has )?changed|what happened|anything new|recent(ly)?|latest news|news|updates?|since|meanwhile|while i was away) ", RegexOptions.CultureInvariant)]
     private static partial Regex ChangesPattern();
 
-    [GeneratedRegex(@" (decisions?|decide|waiting (for|on) me|need (from|of) me|need me|my (input|approval|answer|ok)|anything for me|what do you need|waiting for (my|an) (answer|approval|decision)|pending|questions? for me|do i need to do|should i do|must i do) ", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@" (decisions?|decide|waiting (for|on) me|need (from|of) me|need me|need anything|anything from me|my (input|approval|answer|ok)|anything for me|what do you need|waiting for (my|an) (answer|approval|decision)|pending|questions? for me|do i need to do|should i do|must i do) ", RegexOptions.CultureInvariant)]
     private static partial Regex PendingPattern();
 
     [GeneratedRegex(@" (slow|slower|slowest|sluggish|bottleneck|taking (so|too|this) long|take (so|too) long|so long|stuck|crawl\w*|dragging|lagging|behind) ", RegexOptions.CultureInvariant)]
@@ -222,7 +222,7 @@ public static partial class IntentRecognizer
     [GeneratedRegex(@" (problems?|errors?|fail(ed|ure|ures|ing)?|quarantin\w*|rejected|bad (rows|records|data)|issues?|went wrong|skipped|orphans?|broken|invalid|records? (had|with) (problems|issues|errors)) ", RegexOptions.CultureInvariant)]
     private static partial Regex ProblemsPattern();
 
-    [GeneratedRegex(@" (plan|plans|planned|order|ordering|sequence|which tables? (go|goes|come|comes|are copied|is copied) first|first|waves?|rounds?|strategy|approach) ", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@" (plan|plans|planned|(this|that|what|which|the|in|same|right|loading|load) order(?! items? )|ordering|sequence|which tables? (go|goes|come|comes|are copied|is copied) first|first|waves?|rounds?|strategy|approach) ", RegexOptions.CultureInvariant)]
     private static partial Regex PlanPattern();
 
     [GeneratedRegex(@" (next|after (this|that)|what now|then what|coming up|upcoming|afterwards) ", RegexOptions.CultureInvariant)]

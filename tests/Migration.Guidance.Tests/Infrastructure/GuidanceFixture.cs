@@ -1,0 +1,65 @@
+using Migration.Contracts.V1;
+using Migration.Server.Tests.Infrastructure;
+using Migration.Testing;
+
+namespace Migration.Guidance.Tests.Infrastructure;
+
+/// <summary>
+/// Real PostgreSQL, real Redis and one in-process server on that Redis, plus one migration run to completion (the shop),
+/// so the questions are answered from real state. Decisions time out after 2 s here so the overdue report is visible.
+/// </summary>
+public sealed class GuidanceFixture : IAsyncLifetime
+{
+    private InProcessServer? _server;
+
+    public PostgresServer Postgres { get; } = new();
+
+    public RedisServer Redis { get; } = new();
+
+    public InProcessServer Server => _server ?? throw new InvalidOperationException("The server has not started.");
+
+    public string KeyPrefix { get; } = RedisServer.NewKeyPrefix("guidance");
+
+    public string ServiceId { get; } = $"guidance-{Guid.NewGuid():N}";
+
+    public string ShopSource { get; private set; } = "";
+
+    /// <summary>The completed migration of the shop.</summary>
+    public string CompletedId { get; private set; } = "";
+
+    public MigrationService.MigrationServiceClient Migrations => Server.Client;
+
+    public GuidanceService.GuidanceServiceClient Guidance { get; private set; } = null!;
+
+    public Dictionary<string, string?> Settings() => new()
+    {
+        ["Redis:ConnectionString"] = Redis.ConnectionString,
+        ["Redis:KeyPrefix"] = KeyPrefix,
+        ["Orleans:ServiceId"] = ServiceId,
+        ["Orleans:ClusterId"] = ServiceId,
+        ["Orleans:AdvertisedIPAddress"] = "127.0.0.1",
+        ["Guidance:DecisionTimeout"] = "00:00:02",
+    };
+
+    public async Task InitializeAsync()
+    {
+        await Postgres.InitializeAsync();
+        await Redis.InitializeAsync();
+        _server = await InProcessServer.StartAsync(Settings());
+        Guidance = new GuidanceService.GuidanceServiceClient(Server.Channel);
+        ShopSource = await SourceDatabase.CreateAsync(Postgres, "guidance_shop", SourceDatabase.ShopSql);
+        var target = await Postgres.CreateDatabaseAsync("guidance_shop_target");
+        CompletedId = await Runs.RunToEndAsync(Migrations, ShopSource, target);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        await Redis.DisposeAsync();
+        await Postgres.DisposeAsync();
+    }
+}
