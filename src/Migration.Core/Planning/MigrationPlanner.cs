@@ -188,6 +188,7 @@ public static class MigrationPlanner
         return new TablePlan(table.Name, tableClass, table.Rows, wave, path, paging, key ?? [], target is null, initial,
             ThroughputModel.Estimate(table.Rows, path, foreignKeysChecked), parents, strategy, reason, mapping)
         {
+            ChecksForeignKeysDuringLoad = foreignKeysChecked,
             CopyFormat = format,
         };
     }
@@ -295,8 +296,12 @@ public static class MigrationPlanner
         }
 
         var inv = CultureInfo.InvariantCulture;
-        var text = $"{tables.Count} tables, about {plan.EstimatedRows.ToString("N0", inv)} rows, in {plan.Waves.Count} wave(s): " +
-            "each wave starts when the tables it depends on are loaded. " +
+        var waiting = tables.Count(t => t.ChecksForeignKeysDuringLoad && t.DependsOn.Count > 0);
+        var text = $"{tables.Count} tables, about {plan.EstimatedRows.ToString("N0", inv)} rows, in {plan.Waves.Count} wave(s) " +
+            $"along their connection rules, copied {Math.Max(1, plan.MaxConcurrentBatches).ToString(inv)} at a time, largest first" +
+            (waiting > 0
+                ? $"; {waiting.ToString(inv)} table(s) whose rules are checked during the load wait for the tables they point to. "
+                : ". ") +
             $"Estimated time about {FormatDuration(plan.EstimatedDuration)}. " +
             $"{tables.Count(t => t.CreateInTarget)} table(s) will be created in the target.";
         if (plan.DeferredConstraints.Count > 0)

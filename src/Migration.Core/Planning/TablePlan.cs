@@ -26,6 +26,13 @@ public sealed record TablePlan(
     /// <summary>Binary unless a column's binary form would carry source-only type OIDs (see <see cref="CopyFormat"/>).</summary>
     public CopyFormat CopyFormat { get; init; } = CopyFormat.Binary;
 
+    /// <summary>
+    /// The target checks this table's foreign keys while it is loaded (an existing table kept with
+    /// <see cref="ForeignKeyMode.Keep"/>): it can only start once every table in <see cref="DependsOn"/> is loaded.
+    /// Other tables get their connection rules after the load and may be copied in any order.
+    /// </summary>
+    public bool ChecksForeignKeysDuringLoad { get; init; }
+
     public string PagingDescription => Paging == PagingStrategy.Keyset
         ? $"keyset on ({string.Join(", ", KeyColumns)})"
         : "ctid block ranges (no primary or unique not-null key)";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Npgsql;
 
 namespace Migration.Postgres.Execution;
 
@@ -8,11 +9,18 @@ namespace Migration.Postgres.Execution;
 /// observed rows per block. The checkpoint is the next block. The source must be quiescent: rows written into blocks
 /// already copied are not seen (the last page is open-ended, so rows appended at the end while it runs are).
 /// </summary>
-internal sealed class CtidPager(TableCopyContext context)
+internal sealed class CtidPager(TableCopyContext context) : IPager
 {
     private double _rowsPerBlock = context.RowsPerBlock;
 
-    public PageRange Next(IReadOnlyList<string?>? lastKey, int pageSize)
+    public bool ExactPageSize => false;
+
+    public string OrderBy => "";
+
+    public Task<PageRange> NextAsync(NpgsqlConnection source, NpgsqlTransaction transaction, IReadOnlyList<string?>? lastKey, int pageSize, CancellationToken cancellationToken) =>
+        Task.FromResult(Next(lastKey, pageSize));
+
+    private PageRange Next(IReadOnlyList<string?>? lastKey, int pageSize)
     {
         var start = lastKey is { Count: > 0 } && lastKey[0] is { } text ? long.Parse(text, CultureInfo.InvariantCulture) : 0L;
         var span = Math.Max(1L, (long)Math.Floor(pageSize / _rowsPerBlock));

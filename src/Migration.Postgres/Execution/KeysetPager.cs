@@ -10,7 +10,7 @@ namespace Migration.Postgres.Execution;
 /// rows (last, bound], none means it is the last page (last, +inf). Key values travel as text and are cast back
 /// with the key columns' types.
 /// </summary>
-internal sealed class KeysetPager
+internal sealed class KeysetPager : IPager
 {
     private readonly TableCopyContext _context;
     private readonly string _sourceKeys;
@@ -29,7 +29,14 @@ internal sealed class KeysetPager
         _selectKeys = string.Join(", ", quoted.Select((k, i) => $"{k}::text AS key{i.ToString(CultureInfo.InvariantCulture)}"));
     }
 
+    public bool ExactPageSize => true;
+
     public string OrderBy => _sourceOrder;
+
+    public void Observe(long rows, PageRange range, IReadOnlyList<string?>? lastKey)
+    {
+        // Pages are cut by counting rows: nothing to learn.
+    }
 
     public async Task<PageRange> NextAsync(NpgsqlConnection source, NpgsqlTransaction transaction, IReadOnlyList<string?>? lastKey, int pageSize, CancellationToken cancellationToken)
     {

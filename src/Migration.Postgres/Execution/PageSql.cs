@@ -9,10 +9,10 @@ internal sealed class PageSql
     private readonly string _orderBy;
     private readonly string _format;
 
-    public PageSql(TableCopyContext context, KeysetPager? keyset)
+    public PageSql(TableCopyContext context, IPager pager)
     {
         _context = context;
-        _orderBy = keyset is null ? "" : $" ORDER BY {keyset.OrderBy}";
+        _orderBy = pager.OrderBy.Length == 0 ? "" : $" ORDER BY {pager.OrderBy}";
         _format = context.Binary ? "binary" : "text";
         CopyIn = $"COPY {context.Target.Quoted} ({context.TargetColumnList}) FROM STDIN (FORMAT {_format})";
         InsertedCount = string.Create(

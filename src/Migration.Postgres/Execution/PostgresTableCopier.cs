@@ -18,8 +18,8 @@ namespace Migration.Postgres.Execution;
 /// The copy engine. A table is moved page by page from its checkpoint to the end; each page is ONE target
 /// transaction holding the page's rows and its checkpoint upsert, so a page is committed exactly once:
 /// <list type="bullet">
-/// <item>Pages are cut by key (keyset) or by heap block ranges (ctid) and read in a REPEATABLE READ READ ONLY
-/// source transaction.</item>
+/// <item>Pages are cut by key (arithmetic on a single integer key, else keyset with a counted bound) or by heap block
+/// ranges (ctid) and read in a REPEATABLE READ READ ONLY source transaction.</item>
 /// <item>Rows are written by the pass-through path (source COPY streamed into target COPY) or the mapped path
 /// (DataReader → row projector → linq2db BulkCopy).</item>
 /// <item>Each page takes a transaction-level advisory lock on (migration, table) and re-reads the checkpoint inside
@@ -76,10 +76,11 @@ public sealed class PostgresTableCopier : ITableCopier
         await _controlStore.EnsureSchemaAsync(request.TargetConnectionString, request.ControlSchema, cancellationToken);
         var context = await TableCopyContext.CreateAsync(request, _dataSources, _mappedWriters, cancellationToken);
         var controller = new AdaptiveBatchController(request.Batch, request.Table.InitialBatchSize > 0 ? request.Table.InitialBatchSize : null);
-        var keyset = context.IsKeyset ? new KeysetPager(context) : null;
-        var ctid = context.IsKeyset ? null : new CtidPager(context);
+        IPager pager = !context.IsKeyset ? new CtidPager(context)
+            : IntegerKeyPager.Supports(context) ? new IntegerKeyPager(context)
+            : new KeysetPager(context);
         var pipeline = BuildRetryPipeline(context, controller);
-        var sql = new PageSql(context, keyset);
+        var sql = new PageSql(context, pager);
 
         var first = true;
         PageOutcome? last = null;
@@ -88,7 +89,7 @@ public sealed class PostgresTableCopier : ITableCopier
             cancellationToken.ThrowIfCancellationRequested();
             var expected = last;
             var outcome = await pipeline.ExecuteAsync(
-                async token => await CopyPageAsync(context, sql, keyset, ctid, controller.Current, expected, first, token),
+                async token => await CopyPageAsync(context, sql, pager, controller.Current, expected, first, token),
                 cancellationToken);
             first = false;
             last = outcome;
@@ -98,7 +99,7 @@ public sealed class PostgresTableCopier : ITableCopier
             }
 
             var next = outcome.Rows > 0
-                ? controller.Record(context.IsKeyset || outcome.TableCompleted ? (int)Math.Min(outcome.Rows, int.MaxValue) : controller.Current, outcome.Duration)
+                ? controller.Record(pager.ExactPageSize || outcome.TableCompleted ? (int)Math.Min(outcome.Rows, int.MaxValue) : controller.Current, outcome.Duration)
                 : controller.Current;
             if (outcome.Rows > 0)
             {
@@ -147,8 +148,7 @@ public sealed class PostgresTableCopier : ITableCopier
     private async Task<PageOutcome> CopyPageAsync(
         TableCopyContext context,
         PageSql sql,
-        KeysetPager? keyset,
-        CtidPager? ctid,
+        IPager pager,
         int pageSize,
         PageOutcome? previous,
         bool first,
@@ -182,9 +182,7 @@ public sealed class PostgresTableCopier : ITableCopier
             await readOnly.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var range = keyset is not null
-            ? await keyset.NextAsync(source, sourceTransaction, checkpoint.LastKey, pageSize, cancellationToken)
-            : ctid!.Next(checkpoint.LastKey, pageSize);
+        var range = await pager.NextAsync(source, sourceTransaction, checkpoint.LastKey, pageSize, cancellationToken);
 
         long rows;
         if (request.Table.WritePath == WritePath.PassThrough)
@@ -198,7 +196,7 @@ public sealed class PostgresTableCopier : ITableCopier
             rows = await context.MappedWriter!.WriteAsync(targetTransaction, reader, context.Projector!, cancellationToken);
         }
 
-        ctid?.Observe(rows, range, checkpoint.LastKey);
+        pager.Observe(rows, range, checkpoint.LastKey);
         var batches = checkpoint.Batches + (rows > 0 ? 1 : 0);
         var batchId = string.Create(CultureInfo.InvariantCulture, $"{context.TableName}#{batches}");
         var total = checkpoint.RowsCopied + rows;

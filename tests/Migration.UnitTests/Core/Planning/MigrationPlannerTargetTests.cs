@@ -262,6 +262,24 @@ public sealed class MigrationPlannerTargetTests
         // rental's key stays in force, so rental waits for staff.
         Assert.True(plan.Table("rental").Wave > plan.Table("staff").Wave);
         Assert.Contains(Q("staff"), plan.Table("rental").DependsOn);
+        Assert.True(plan.Table("rental").ChecksForeignKeysDuringLoad);
+        Assert.Contains("wait for the tables they point to", plan.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_KeysAddedAfterTheLoad_NoTableWaits()
+    {
+        var source = RentalShop();
+
+        var recreate = Plans.Build(source, source.BuildEmptyCopy(), new MigrationOptions { ForeignKeyMode = ForeignKeyMode.RecreateAfterLoad });
+        var created = Plans.Build(source, new CatalogBuilder().Build(), new MigrationOptions { ForeignKeyMode = ForeignKeyMode.Keep });
+
+        // Waves still show the order along the connection rules, but nothing is checked while loading.
+        Assert.Contains(Q("staff"), recreate.Table("rental").DependsOn);
+        Assert.All(recreate.Tables, t => Assert.False(t.ChecksForeignKeysDuringLoad));
+        Assert.All(created.Tables, t => Assert.False(t.ChecksForeignKeysDuringLoad));
+        Assert.DoesNotContain("wait for", recreate.Summary, StringComparison.Ordinal);
+        Assert.Contains("largest first", recreate.Summary, StringComparison.Ordinal);
     }
 
     [Fact]
