@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Migration.Agents.Abstractions;
 using Migration.Core.Abstractions;
 using Migration.Core.Agents;
@@ -64,9 +65,23 @@ public sealed partial class TableCopyGrain(ITableCopier copier, ILogger<TableCop
     private async Task RunAsync(TableCopyRequest request, IOrchestratorGrain orchestrator, CancellationToken cancellationToken)
     {
         var table = request.Table.Table.ToString();
+        // Pages are reported in order by one sender, without holding up the copy: the next page starts while the
+        // orchestrator records the last one (the checkpoints in the target, not these reports, are the truth).
+        var reports = Channel.CreateUnbounded<BatchResult>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var sender = SendReportsAsync(reports.Reader, orchestrator, request.MigrationId, table);
         try
         {
-            var result = await copier.CopyAsync(request, (batch, _) => orchestrator.ReportBatchAsync(batch), cancellationToken);
+            TableCopyResult result;
+            try
+            {
+                result = await copier.CopyAsync(request, (batch, _) => reports.Writer.WriteAsync(batch, CancellationToken.None).AsTask(), cancellationToken);
+            }
+            finally
+            {
+                reports.Writer.TryComplete();
+                await sender;
+            }
+
             await orchestrator.ReportTableCompletedAsync(result);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -100,6 +115,25 @@ public sealed partial class TableCopyGrain(ITableCopier copier, ILogger<TableCop
             }
         }
     }
+
+    private async Task SendReportsAsync(ChannelReader<BatchResult> reports, IOrchestratorGrain orchestrator, string migrationId, string table)
+    {
+        await foreach (var batch in reports.ReadAllAsync())
+        {
+            try
+            {
+                await orchestrator.ReportBatchAsync(batch);
+            }
+            catch (Exception ex)
+            {
+                // Progress only: the table's totals are re-read from its checkpoint when it completes or resumes.
+                LogReportFailed(logger, migrationId, table, batch.BatchId, ex);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "[{MigrationId}] could not report page {BatchId} of {Table}")]
+    private static partial void LogReportFailed(ILogger logger, string migrationId, string table, string batchId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "[{MigrationId}] copy of {Table} stopped on request")]
     private static partial void LogStopped(ILogger logger, string migrationId, string table);

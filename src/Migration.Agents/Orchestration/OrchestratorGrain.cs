@@ -473,38 +473,43 @@ public sealed partial class OrchestratorGrain(
         }
 
         await RefreshFromCheckpointsAsync(cancellationToken);
-        foreach (var wave in plan.Waves)
+        // Tables start as soon as a slot is free and they are ready, largest first (the longest copies overlap the
+        // most). A table only waits for other tables when the target checks its foreign keys during the load.
+        var remaining = plan.Tables.Where(t => S.Tables[t.Table.ToString()].Status != TableStatus.Completed).ToList();
+        var running = new Dictionary<string, Task<bool>>(StringComparer.Ordinal);
+        var failed = false;
+        while (remaining.Count > 0 || running.Count > 0)
         {
-            var pending = new Queue<TablePlan>(wave.Tables.Where(t => S.Tables[t.Table.ToString()].Status != TableStatus.Completed));
-            var running = new Dictionary<string, Task<bool>>(StringComparer.Ordinal);
-            var failed = false;
-            while (pending.Count > 0 || running.Count > 0)
+            while (!failed && running.Count < Math.Max(1, plan.MaxConcurrentBatches) && NextReadyTable(remaining) is { } table)
             {
-                while (!failed && pending.Count > 0 && running.Count < Math.Max(1, plan.MaxConcurrentBatches))
-                {
-                    var table = pending.Dequeue();
-                    running[table.Table.ToString()] = RunTableAsync(table, cancellationToken);
-                }
-
-                if (running.Count == 0)
-                {
-                    break;
-                }
-
-                var finished = await Task.WhenAny(running.Values);
-                var name = running.First(r => r.Value == finished).Key;
-                running.Remove(name);
-                failed |= !await finished;
+                remaining.Remove(table);
+                running[table.Table.ToString()] = RunTableAsync(table, cancellationToken);
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
-            if (failed)
+            if (running.Count == 0)
             {
-                var failures = S.Tables.Where(t => t.Value.Status == TableStatus.Failed).Select(t => $"{t.Key}: {t.Value.Error}");
-                await FailAsync("Copy failed. " + string.Join("; ", failures) +
-                    " Every committed page is kept; `resume` continues from there.", AgentId.MigrationExecution, "copy");
-                return;
+                break;
             }
+
+            var finished = await Task.WhenAny(running.Values);
+            var name = running.First(r => r.Value == finished).Key;
+            running.Remove(name);
+            failed |= !await finished;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (failed)
+        {
+            var failures = S.Tables.Where(t => t.Value.Status == TableStatus.Failed).Select(t => $"{t.Key}: {t.Value.Error}");
+            await FailAsync("Copy failed. " + string.Join("; ", failures) +
+                " Every committed page is kept; `resume` continues from there.", AgentId.MigrationExecution, "copy");
+            return;
+        }
+
+        if (remaining.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{remaining.Count} table(s) wait for tables that are not copied: {string.Join(", ", remaining.Select(t => t.Table))}.");
         }
 
         await journal.SendAsync(Id, AgentId.Orchestrator, AgentId.MigrationExecution, AgentMessageType.TaskDelegation,
@@ -514,6 +519,13 @@ public sealed partial class OrchestratorGrain(
         await ChangePhaseAsync(MigrationPhase.Validation, "all rows copied; checking counts, checksums and connection rules");
         await SaveAsync();
     }
+
+    private TablePlan? NextReadyTable(List<TablePlan> remaining) =>
+        remaining
+            .Where(t => !t.ChecksForeignKeysDuringLoad || t.DependsOn.All(p => S.Tables.TryGetValue(p.ToString(), out var parent) && parent.Status == TableStatus.Completed))
+            .OrderByDescending(t => t.EstimatedRows)
+            .ThenBy(t => t.Wave)
+            .FirstOrDefault();
 
     private async Task<bool> RunTableAsync(TablePlan table, CancellationToken cancellationToken)
     {
