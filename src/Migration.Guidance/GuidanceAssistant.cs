@@ -155,7 +155,9 @@ public sealed partial class GuidanceAssistant(
                 note = $"The language model did not answer within {Wording.Duration(options.Value.Model.Timeout)}; this answer comes from the built-in engine.";
                 LogModelTimeout(logger, facts.Migration.Id);
             }
-            catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or Microsoft.SemanticKernel.KernelException or System.ClientModel.ClientResultException or System.Text.Json.JsonException)
+#pragma warning disable CA1031 // the model is optional: whatever it fails with, the built-in engine answers instead
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
             {
                 note = "The language model could not be reached; this answer comes from the built-in engine.";
                 LogModelFailed(logger, facts.Migration.Id, ex.GetType().Name, ex.Message);
