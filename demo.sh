@@ -170,10 +170,19 @@ srv_build "$data/demo-build.log" || exit 1
 stop_server # one left by an earlier --keep-server run
 # demo_target was just recreated: migrations an earlier run left in the store would point at a database that is gone.
 rm -rf "$data/garnet"
-srv_start "$(svc_free_port)" "$data" "$server_log"
+# The web dashboard (clients/web, built with npm) on a browser endpoint of its own beside the gRPC one.
+dashboard_url="" dashboard_args=()
+if command -v npm >/dev/null && "$root/clients/web/build.sh" >"$data/demo-dashboard-build.log" 2>&1; then
+  dashboard_url="http://127.0.0.1:$(svc_free_port)"
+  dashboard_args=(--Dashboard:Url="$dashboard_url" --Dashboard:Root="$root/clients/web/dist")
+else
+  say "the web dashboard is not built (it needs npm; log: .data/demo-dashboard-build.log)"
+fi
+srv_start "$(svc_free_port)" "$data" "$server_log" "${dashboard_args[@]}"
 echo "$SRV_PID" >"$server_pid_file"
 srv_wait 120 || exit 1
 url=$SRV_URL
+[ -z "$dashboard_url" ] || say "web dashboard: $dashboard_url (live progress, charts, decisions and chat; ./demo.sh --keep-server keeps it up)"
 
 # --- the migration ----------------------------------------------------------------------------------------------
 say "migration run --source demo_source --target demo_target --yes"

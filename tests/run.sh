@@ -6,7 +6,9 @@
 # On a machine with only the .NET SDK it installs (apt-get) PostgreSQL and Redis when missing, starts a throwaway
 # PostgreSQL cluster (scram password auth, fsync off) and a Redis server on free loopback ports in a temporary
 # directory, exports MIGRATION_TEST_POSTGRES / MIGRATION_TEST_REDIS, runs `dotnet test`, stops the servers on exit
-# (also on failure or Ctrl-C) and prints a closing line "N passed, N failed, N skipped". Exits with dotnet test's code.
+# (also on failure or Ctrl-C) and prints a closing line "N passed, N failed, N skipped". Then the client tests
+# (tests/clients/run.sh: Python, TypeScript, web dashboard in headless Chromium) run against a real server; their
+# counts join the closing line. Exits with dotnet test's code, else the client tests' code.
 #
 # Environment:
 #   MIGRATION_TEST_POSTGRES / MIGRATION_TEST_REDIS   when set, those servers are used and nothing is started
@@ -15,6 +17,7 @@
 #   TESTS_VERBOSITY          console logger verbosity (default: normal, one line per test)
 #   TESTS_TARGET             the solution or project to test (default: Migration.Grpc.sln)
 #   TESTS_HANG_TIMEOUT       a test host that runs longer than this is dumped and killed (default: 15m)
+#   TESTS_CLIENTS=1|0        run the client tests (default: 1 unless dotnet test arguments were given)
 # Test results (trx) are kept in TestResults/run-* (TestResults/latest: the newest); the PostgreSQL log's last lines
 # are printed when a test run fails.
 set -euo pipefail
@@ -137,6 +140,31 @@ if [ "$code" -ne 0 ] && [ -n "$pg_dir" ] && [ -f "$pg_dir/server.log" ]; then
 fi
 if [ "$code" -ne 0 ] && [ "$failed" -eq 0 ]; then
   log "the run failed without a failed test (build error, crashed or hung test host): see the output above"
+fi
+
+# Client tests (Python, TypeScript, the web dashboard in headless Chromium) against a real server started from this
+# tree: tests/clients/run.sh, with the PostgreSQL and Redis started above. Skipped when dotnet test arguments (a filter)
+# were given, unless TESTS_CLIENTS=1; TESTS_CLIENTS=0 always skips them.
+run_clients=${TESTS_CLIENTS:-}
+[ -n "$run_clients" ] || { [ $# -eq 0 ] && run_clients=1 || run_clients=0; }
+if [ "$run_clients" = "1" ]; then
+  log "client tests: tests/clients/run.sh"
+  clients_started=$SECONDS
+  set +e
+  CLIENT_TESTS_SUMMARY="$results/clients-summary.txt" "$root/tests/clients/run.sh" &
+  test_pid=$!
+  wait "$test_pid"
+  clients_code=$?
+  set -e
+  test_pid=""
+  if [ -f "$results/clients-summary.txt" ]; then
+    read -r client_passed client_failed client_skipped <"$results/clients-summary.txt"
+    passed=$((passed + client_passed)) failed=$((failed + client_failed)) skipped=$((skipped + client_skipped))
+  elif [ "$clients_code" -ne 0 ]; then
+    failed=$((failed + 1))
+  fi
+  log "client tests exited with $clients_code after $((SECONDS - clients_started)) s"
+  [ "$code" -ne 0 ] || code=$clients_code
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$code"

@@ -108,10 +108,21 @@ if [ -z "${MIGRATION_TEST_SERVER:-}" ]; then
       Orleans__ClusterId="$run_id")
   fi
   export MIGRATION_TEST_SERVER="http://127.0.0.1:$port"
-  env "${store[@]}" \
+  # Credentials for the auth tests: a viewer API key and HS256 JWTs the tests mint; without credentials the loopback
+  # development mode lets the other tests in.
+  MIGRATION_TEST_VIEWER_KEY="mig_$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+  MIGRATION_TEST_JWT_KEY=$(head -c 32 /dev/urandom | base64 -w0)
+  export MIGRATION_TEST_VIEWER_KEY MIGRATION_TEST_JWT_KEY MIGRATION_TEST_JWT_ISSUER=migration-client-tests \
+    MIGRATION_TEST_JWT_AUDIENCE=migration
+  security=(Security__DevelopmentMode=true
+    Security__ApiKeys__viewer__Hash="sha256:$(printf %s "$MIGRATION_TEST_VIEWER_KEY" | sha256sum | cut -d' ' -f1)"
+    Security__ApiKeys__viewer__Roles=viewer
+    Security__Jwt__SigningKey="$MIGRATION_TEST_JWT_KEY" Security__Jwt__Issuer="$MIGRATION_TEST_JWT_ISSUER"
+    Security__Jwt__Audience="$MIGRATION_TEST_JWT_AUDIENCE")
+  env "${store[@]}" "${security[@]}" \
     Orleans__SiloPort="$(svc_free_port)" Orleans__GatewayPort="$(svc_free_port)" \
     Dashboard__Url="$MIGRATION_TEST_DASHBOARD" Dashboard__Root="$root/clients/web/dist" \
-    Security__DevelopmentMode=true Logging__LogLevel__Default=Warning \
+    Logging__LogLevel__Default=Warning \
     setsid dotnet "$dll" --contentRoot "$(dirname "$dll")" --urls "$MIGRATION_TEST_SERVER" \
     </dev/null >"$results/server.log" 2>&1 &
   server_pid=$!

@@ -94,3 +94,39 @@ def test_tls_with_a_ca_file_connects_and_sends_the_token(certificates):
             assert error.value.code() == grpc.StatusCode.UNAVAILABLE
     finally:
         server.stop(None)
+
+
+class _FlakyWatch(migration_pb2_grpc.MigrationServiceServicer):
+    """WatchMigration that drops the first stream after three events (UNAVAILABLE, as a restarting server does) and
+    serves the rest from the cursor the client re-attaches with."""
+
+    def __init__(self) -> None:
+        self.cursors: dict[str, list[int]] = {}
+
+    def WatchMigration(self, request, context):  # noqa: N802 (generated name)
+        cursors = self.cursors.setdefault(request.migration_id, [])
+        cursors.append(request.after_sequence)
+        first = len(cursors) == 1
+        for sequence in range(request.after_sequence + 1, (3 if first else 6) + 1):
+            yield pb.MigrationEvent(migration_id=request.migration_id, sequence=sequence)
+        if first:
+            context.abort(grpc.StatusCode.UNAVAILABLE, "server restarting")
+
+
+def test_watch_reattaches_from_its_cursor_after_a_dropped_stream():
+    servicer = _FlakyWatch()
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+    migration_pb2_grpc.add_MigrationServiceServicer_to_server(servicer, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        with MigrationClient(f"http://127.0.0.1:{port}") as client:
+            sequences = [event.sequence for event in client.watch("m1", after_sequence=1)]
+        assert sequences == [2, 3, 4, 5, 6]
+        assert servicer.cursors["m1"] == [1, 3]
+        with MigrationClient(f"http://127.0.0.1:{port}") as client:
+            with pytest.raises(grpc.RpcError) as error:
+                list(client.watch("m2", reconnect=False))
+            assert error.value.code() == grpc.StatusCode.UNAVAILABLE
+    finally:
+        server.stop(None)

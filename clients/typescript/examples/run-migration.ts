@@ -1,7 +1,7 @@
 // Create a migration, print its plan, approve it, start it and follow its progress until it ends.
 //
 //   node dist/examples/run-migration.js --source "Host=...;Database=legacy;..." --target "Host=...;Database=modern;..."
-//   (server, TLS and token from MIGRATION_SERVER, MIGRATION_CA_FILE, MIGRATION_TOKEN / MIGRATION_API_KEY)
+//   (server, TLS and token from MIGRATION_SERVER, MIGRATION_CA_CERT, MIGRATION_TOKEN / MIGRATION_API_KEY)
 import { parseArgs } from 'node:util';
 
 import { MigrationClient, phaseName, seconds } from '../src/index.js';

@@ -7,7 +7,7 @@ export const DEFAULT_SERVER = 'http://127.0.0.1:5080';
 export interface ConnectionOptions {
   /** `http://host:port` (plain HTTP/2, the server's default) or `https://host:port` (TLS). Default: $MIGRATION_SERVER. */
   server?: string;
-  /** PEM file of the CA that signed the server's certificate (TLS; default: the system's roots). Default: $MIGRATION_CA_FILE. */
+  /** PEM file of the CA that signed the server's certificate (TLS; default: the system's roots). Default: $MIGRATION_CA_CERT. */
   caFile?: string;
   /** Bearer token (JWT), sent as `authorization: Bearer <token>`. Default: $MIGRATION_TOKEN. */
   token?: string;
@@ -23,7 +23,7 @@ export function resolveOptions(options: ConnectionOptions = {}): Required<Omit<C
   const env = process.env;
   return {
     server: options.server || env.MIGRATION_SERVER || DEFAULT_SERVER,
-    caFile: options.caFile ?? (env.MIGRATION_CA_FILE || undefined),
+    caFile: options.caFile ?? (env.MIGRATION_CA_CERT || undefined),
     token: options.token ?? (env.MIGRATION_TOKEN || undefined),
     apiKey: options.apiKey ?? (env.MIGRATION_API_KEY || undefined),
     serverName: options.serverName,

@@ -49,6 +49,39 @@ describe('connection', () => {
     }
   });
 
+  it('watch re-attaches from its cursor after a dropped stream', async () => {
+    // The first stream of each migration ends with UNAVAILABLE after sequence 3 (a restarting server).
+    const cursors = new Map<string, number[]>();
+    const server = new grpc.Server();
+    server.addService(migrationPackage().MigrationService.service, {
+      WatchMigration(call: grpc.ServerWritableStream<{ migrationId: string; afterSequence: number }, unknown>) {
+        const seen = cursors.get(call.request.migrationId) ?? [];
+        cursors.set(call.request.migrationId, [...seen, Number(call.request.afterSequence)]);
+        const first = seen.length === 0;
+        for (let s = Number(call.request.afterSequence) + 1; s <= (first ? 3 : 6); s++) {
+          call.write({ migrationId: call.request.migrationId, sequence: s });
+        }
+        if (first) call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'server restarting' });
+        else call.end();
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    const client = new MigrationClient({ server: `http://127.0.0.1:${port}` });
+    try {
+      const sequences: number[] = [];
+      for await (const event of client.watch('m1', 1)) sequences.push(event.sequence);
+      assert.deepEqual(sequences, [2, 3, 4, 5, 6]);
+      assert.deepEqual(cursors.get('m1'), [1, 3]);
+      await assert.rejects(async () => {
+        for await (const _ of client.watch('m2', 0, { reconnect: false })) { /* drain */ }
+      }, (e: grpc.ServiceError) => e.code === grpc.status.UNAVAILABLE);
+    } finally {
+      client.close();
+      server.forceShutdown();
+    }
+  });
+
   describe('TLS', () => {
     let dir: string;
     before(() => {

@@ -72,11 +72,17 @@ export class MigrationView {
     this.migration = migration;
     for (const table of migration.tables) {
       const known = this.tables.get(table.table);
-      // Events may be ahead of the snapshot: keep the larger count.
-      if (!known || Number(table.rowsCopied) >= Number(known.rowsCopied)) this.tables.set(table.table, { ...table });
-      else Object.assign(known, { estimatedRemaining: table.estimatedRemaining, status: Math.max(known.status, table.status) });
-      // A finished table keeps the average rate its TableCompleted event reported.
-      if (table.rowsPerSecond > 0 && !(known?.status === TableStatus.COMPLETED && known.averageRate)) this.tables.get(table.table).rowsPerSecond = table.rowsPerSecond;
+      if (!known) {
+        this.tables.set(table.table, { ...table });
+        continue;
+      }
+      // Events may be ahead of the snapshot: never go back in rows or status; a finished table keeps the average
+      // rate of its TableCompleted event when the snapshot has none.
+      const { rowsCopied, status, rowsPerSecond, ...rest } = table;
+      Object.assign(known, rest);
+      if (rowsCopied > known.rowsCopied) known.rowsCopied = rowsCopied;
+      known.status = Math.max(known.status, status);
+      if (rowsPerSecond > 0 || !known.averageRate) known.rowsPerSecond = rowsPerSecond || known.rowsPerSecond;
     }
     if (!this.plan && migration.phase >= MigrationPhase.AWAITING_APPROVAL) {
       try {
@@ -211,12 +217,16 @@ export class MigrationView {
         this.queueRender();
         return;
       } catch (error) {
-        if (ConnectError.from(error).code !== Code.Unimplemented) {
-          if (!this.signal.aborted) toast(describeError(error));
+        const code = ConnectError.from(error).code;
+        if (this.signal.aborted) return;
+        if (code === Code.Unimplemented) {
+          this.guidanceServed = false;
+          this.chat?.unavailable();
+        } else if (code !== Code.PermissionDenied && code !== Code.Unauthenticated) {
+          toast(describeError(error));
           return;
         }
-        this.guidanceServed = false;
-        this.chat?.unavailable();
+        // Not served, or not to this caller: the plan approval is still shown (answered through MigrationService).
       }
     }
     this.decisions = [];

@@ -83,6 +83,29 @@ describe('web dashboard in headless Chromium', () => {
     await page.screenshot({ path: join(shots, 'dashboard-list.png') });
   });
 
+  it('refuses the plan approval to a viewer (API key entered under Access)', async (t) => {
+    const viewerKey = process.env.MIGRATION_TEST_VIEWER_KEY;
+    if (!viewerKey) {
+      t.skip('the server was not started with a viewer API key (tests/clients/run.sh does)');
+      return;
+    }
+    await page.goto(`${dashboard()}/#/m/${encodeURIComponent(migrationId)}`, { waitUntil: 'networkidle0' });
+    try {
+      await page.click('#settings-button');
+      await page.type('#settings input[name=apiKey]', viewerKey);
+      await page.click('#settings button[type=submit]');
+      await page.waitForSelector('[data-decision="plan-approval"] [data-option="approve-and-start"]', { timeout: 20_000 });
+      await page.click('[data-decision="plan-approval"] [data-option="approve-and-start"]');
+      await page.waitForFunction(() => document.getElementById('toast').textContent.includes('role may not'), { timeout: 20_000 });
+      assert.equal((await client.get(migrationId)).phase, 'MIGRATION_PHASE_AWAITING_APPROVAL');
+      await page.screenshot({ path: join(shots, 'dashboard-denied.png') });
+    } finally {
+      await page.evaluate(() => localStorage.clear());
+    }
+    await page.goto(`${dashboard()}/`, { waitUntil: 'networkidle0' });
+    await page.waitForSelector(`[data-migration="${migrationId}"]`, { timeout: 20_000 });
+  });
+
   it('shows the plan approval and answering it starts the migration; progress advances live to completion', async () => {
     await page.click(`[data-migration="${migrationId}"]`);
     await page.waitForSelector('[data-decision="plan-approval"] [data-option="approve-and-start"]', { timeout: 20_000 });

@@ -36,7 +36,7 @@ class ConnectionOptions:
     def from_env(**overrides: Any) -> "ConnectionOptions":
         values = {
             "server": os.environ.get("MIGRATION_SERVER", ""),
-            "ca_file": os.environ.get("MIGRATION_CA_FILE") or None,
+            "ca_file": os.environ.get("MIGRATION_CA_CERT") or None,
             "token": os.environ.get("MIGRATION_TOKEN") or None,
             "api_key": os.environ.get("MIGRATION_API_KEY") or None,
         }
