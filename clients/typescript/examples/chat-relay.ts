@@ -9,6 +9,10 @@
 // POST /chat              {migrationId, text, conversationId?, user?}
 //                      -> {conversationId, text, intent, figures[], suggestions[], decisions[], pendingAction?}
 // POST /decisions/answer  {migrationId, decisionId, optionId, user?, reason?} -> {decision, phase}
+// GET  /chat/stream?migrationId=&user=&conversationId=   a Server-Sent Events stream on Converse: events `opened`
+//                         {conversationId, greeting}, `reply` (as /chat), `narration` {kind, text, sequence}, `decision`
+//                         (a card), as they happen — progress narrated unprompted, decisions as they are raised
+// POST /chat/stream/send  {conversationId, text} -> 202; the answer arrives on the stream
 // GET  /healthz           -> {ok: true}
 // gRPC errors become HTTP statuses (INVALID_ARGUMENT 400, NOT_FOUND 404, FAILED_PRECONDITION 409, UNAUTHENTICATED 401,
 // PERMISSION_DENIED 403, UNIMPLEMENTED 501, UNAVAILABLE 503, others 502) with {error, code}.
@@ -16,7 +20,7 @@ import * as grpc from '@grpc/grpc-js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 
-import { MigrationClient, type DecisionCard, type GuidanceReply } from '../src/index.js';
+import { MigrationClient, type Conversation, type ConverseResponse, type DecisionCard, type GuidanceReply } from '../src/index.js';
 
 const MAX_BODY = 64 * 1024;
 
@@ -101,13 +105,73 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(json);
 }
 
+/** One Converse message as a Server-Sent Event (name, JSON data). */
+function sseEvent(message: ConverseResponse): [string, unknown] | undefined {
+  if (message.opened) return ['opened', { conversationId: message.opened.conversationId, greeting: replyView(message.opened.conversationId, message.opened.greeting) }];
+  if (message.reply) return ['reply', replyView(message.conversationId, message.reply)];
+  if (message.narration) {
+    return ['narration', { kind: message.narration.kind, text: message.narration.text, sequence: message.narration.eventSequence }];
+  }
+  if (message.decisionRequest) return ['decision', cardView(message.decisionRequest)];
+  return undefined;
+}
+
+/** Streams a Converse conversation to the browser as Server-Sent Events until either side closes. */
+async function streamConversation(
+  client: MigrationClient,
+  conversations: Map<string, Conversation>,
+  url: URL,
+  request: IncomingMessage,
+  response: ServerResponse,
+  defaultUser: string,
+): Promise<void> {
+  const migrationId = url.searchParams.get('migrationId');
+  if (!migrationId) throw new HttpError(400, 'migrationId is required');
+  const chat = client.converse(migrationId, {
+    user: url.searchParams.get('user') || defaultUser,
+    conversationId: url.searchParams.get('conversationId') ?? '',
+  });
+  let conversationId = '';
+  request.on('close', () => chat.cancel());
+  try {
+    for await (const message of chat) {
+      if (!response.headersSent) {
+        response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      }
+      if (message.conversationId && !conversationId) {
+        conversationId = message.conversationId;
+        conversations.set(conversationId, chat);
+      }
+      const event = sseEvent(message);
+      if (event) response.write(`event: ${event[0]}\ndata: ${JSON.stringify(event[1])}\n\n`);
+    }
+  } catch (error) {
+    if ((error as grpc.ServiceError).code === grpc.status.CANCELLED) return;
+    if (!response.headersSent) throw error;
+    response.write(`event: error\ndata: ${JSON.stringify({ error: (error as grpc.ServiceError).details ?? String(error) })}\n\n`);
+  } finally {
+    if (conversationId) conversations.delete(conversationId);
+    response.end();
+  }
+}
+
 /** The relay's HTTP server (not yet listening). `defaultUser` is recorded when a request names no user. */
 export function createRelay(client: MigrationClient, defaultUser = 'chat-relay'): Server {
-  return createServer(async (request, response) => {
+  const conversations = new Map<string, Conversation>();
+  const server = createServer(async (request, response) => {
     try {
-      const path = new URL(request.url ?? '/', 'http://relay').pathname;
+      const url = new URL(request.url ?? '/', 'http://relay');
+      const path = url.pathname;
       if (request.method === 'GET' && path === '/healthz') {
         send(response, 200, { ok: true });
+      } else if (request.method === 'GET' && path === '/chat/stream') {
+        await streamConversation(client, conversations, url, request, response, defaultUser);
+      } else if (request.method === 'POST' && path === '/chat/stream/send') {
+        const body = await readJson(request);
+        const chat = conversations.get(text(body, 'conversationId', true));
+        if (!chat) throw new HttpError(404, 'no open stream for this conversationId');
+        chat.send(text(body, 'text', true));
+        send(response, 202, { accepted: true });
       } else if (request.method === 'POST' && path === '/chat') {
         const body = await readJson(request);
         const answer = await client.ask(text(body, 'migrationId', true), text(body, 'text', true), {
@@ -141,6 +205,11 @@ export function createRelay(client: MigrationClient, defaultUser = 'chat-relay')
       console.error(error);
     }
   });
+  server.on('close', () => {
+    for (const chat of conversations.values()) chat.cancel();
+    conversations.clear();
+  });
+  return server;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

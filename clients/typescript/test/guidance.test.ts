@@ -9,6 +9,31 @@ import { createRelay } from '../examples/chat-relay.js';
 import { MigrationClient } from '../src/index.js';
 import { Postgres, serverUrl, type DatabasePair } from './support.js';
 
+/** Server-Sent Events of a response body as [name, data] pairs. */
+async function* serverSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<[string, unknown]> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const name = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      yield [name, data === undefined ? undefined : JSON.parse(data)];
+    }
+  }
+}
+
+async function nextEvent(events: AsyncGenerator<[string, unknown]>, name: string): Promise<unknown> {
+  for (;;) {
+    const { value, done } = await events.next();
+    if (done) throw new Error(`the stream ended before a '${name}' event`);
+    if (value[0] === name) return value[1];
+  }
+}
+
 describe('guidance and the chat relay against a live server', () => {
   let client: MigrationClient;
   let postgres: Postgres;
@@ -83,11 +108,45 @@ describe('guidance and the chat relay against a live server', () => {
     assert.ok(cards.length > 0, 'a planned migration waits for its plan approval');
   });
 
+  it('relay /chat/stream streams the conversation as server-sent events', async (t) => {
+    if (!needsGuidance(t)) return;
+    const abort = new AbortController();
+    const response = await fetch(`${relayUrl}/chat/stream?migrationId=${encodeURIComponent(migrationId)}&user=sse-test`, { signal: abort.signal });
+    try {
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get('content-type') ?? '', /text\/event-stream/);
+      const events = serverSentEvents(response.body!);
+      const opened = (await nextEvent(events, 'opened')) as { conversationId: string; greeting: { text: string } };
+      assert.ok(opened.conversationId);
+      assert.ok(opened.greeting.text);
+      const sent = await post('/chat/stream/send', { conversationId: opened.conversationId, text: 'What happens next?' });
+      assert.equal(sent.status, 202);
+      const reply = (await nextEvent(events, 'reply')) as { conversationId: string; text: string };
+      assert.ok(reply.text);
+      assert.equal(reply.conversationId, opened.conversationId);
+    } finally {
+      abort.abort();
+    }
+  });
+
+  it('relay POST /decisions/answer answers the plan approval', async (t) => {
+    if (!needsGuidance(t)) return;
+    const response = await post('/decisions/answer', { migrationId, decisionId: 'plan-approval', optionId: 'approve', user: 'relay-test' });
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { decision: { answer: string; decidedBy: string } };
+    assert.equal(body.decision.answer, 'approve');
+    assert.equal((await client.getPlan(migrationId)).approved, true);
+    const again = await post('/decisions/answer', { migrationId, decisionId: 'plan-approval', optionId: 'approve' });
+    assert.ok([404, 409].includes(again.status), `answered twice: ${again.status}`);
+  });
+
   it('relay rejects bad requests with 4xx and maps gRPC errors', async () => {
     assert.equal((await post('/chat', { migrationId })).status, 400);
     assert.equal((await fetch(relayUrl + '/chat', { method: 'POST', body: 'not json' })).status, 400);
     assert.equal((await fetch(relayUrl + '/nowhere')).status, 404);
     assert.equal((await fetch(relayUrl + '/healthz')).status, 200);
+    assert.equal((await fetch(relayUrl + '/chat/stream')).status, 400);
+    assert.equal((await post('/chat/stream/send', { conversationId: 'none-open', text: 'hello' })).status, 404);
     const unknown = await post('/chat', { migrationId: 'no-such-migration', text: 'status?' });
     assert.equal(unknown.status, served ? 404 : 501);
   });
