@@ -59,6 +59,8 @@ internal static class CliApp
         root.Subcommands.Add(new ResumeCommand(globals, environment));
         root.Subcommands.Add(new CancelCommand(globals, environment));
         root.Subcommands.Add(new ValidateCommand(globals, environment));
+        root.Subcommands.Add(new AskCommand(globals, environment));
+        root.Subcommands.Add(new ChatCommand(globals, environment));
         return root;
     }
 }
