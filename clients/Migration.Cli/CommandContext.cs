@@ -113,6 +113,11 @@ internal sealed class CommandContext : IDisposable
         {
             return context.Fail(ex.ExitCode, ex.Message);
         }
+        catch (Grpc.Core.RpcException ex) when (!cancellationToken.IsCancellationRequested && RpcErrorFormatter.IsTlsFailure(ex))
+        {
+            // The call never reached the server: its certificate was refused (see --ca-cert).
+            return context.Fail(ExitCodes.ServerUnreachable, RpcErrorFormatter.Unreachable(server, ex) + " (trust its certificate with --ca-cert FILE)");
+        }
         catch (Grpc.Core.RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
             return context.Fail(ExitCodes.FromStatusCode(ex.StatusCode), RpcErrorFormatter.Format(ex, server));

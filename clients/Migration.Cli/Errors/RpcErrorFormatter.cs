@@ -37,6 +37,21 @@ internal static class RpcErrorFormatter
             : line;
     }
 
+    /// <summary>True when the call failed in the TLS handshake (the server's certificate was not trusted).</summary>
+    public static bool IsTlsFailure(RpcException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        for (var inner = exception.Status.DebugException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Security.Authentication.AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The message for a server that does not answer.</summary>
     public static string Unreachable(Uri server, Exception? cause = null)
     {
