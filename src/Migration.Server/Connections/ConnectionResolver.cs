@@ -38,6 +38,7 @@ public sealed partial class ConnectionResolver(IConfiguration configuration, ILo
                 ($"{side}.connection_string", ex.Message));
         }
 
+        ApplySslDefaults(raw, builder);
         if (string.IsNullOrWhiteSpace(builder.Host) || string.IsNullOrWhiteSpace(builder.Database))
         {
             throw RpcErrors.InvalidArgument($"The {side} connection string must name a Host and a Database.",
@@ -48,6 +49,26 @@ public sealed partial class ConnectionResolver(IConfiguration configuration, ILo
         var description = NpgsqlDataSourceProvider.Describe(builder.ConnectionString);
         await ProbeAsync(builder.ConnectionString, side, description, cancellationToken);
         return new ResolvedConnection(builder.ConnectionString, description);
+    }
+
+    /// <summary>
+    /// Database:SslMode (Disable, Allow, Prefer, Require, VerifyCA, VerifyFull) and Database:RootCertificate apply to
+    /// connection strings that do not set their own SSL Mode / Root Certificate.
+    /// </summary>
+    private void ApplySslDefaults(string raw, NpgsqlConnectionStringBuilder builder)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = raw };
+        if (configuration["Database:SslMode"] is { Length: > 0 } mode && !given.ContainsKey("SSL Mode") && !given.ContainsKey("SslMode"))
+        {
+            builder.SslMode = Enum.TryParse<SslMode>(mode, ignoreCase: true, out var parsed)
+                ? parsed
+                : throw new InvalidOperationException($"Database:SslMode '{mode}' is not one of {string.Join(", ", Enum.GetNames<SslMode>())}.");
+        }
+
+        if (configuration["Database:RootCertificate"] is { Length: > 0 } root && !given.ContainsKey("Root Certificate") && !given.ContainsKey("RootCertificate"))
+        {
+            builder.RootCertificate = root;
+        }
     }
 
     private async Task ProbeAsync(string connectionString, string side, string description, CancellationToken cancellationToken)
