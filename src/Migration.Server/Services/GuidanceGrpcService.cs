@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Migration.Contracts.V1;
 using Migration.Core.Abstractions;
 using Migration.Core.Migrations;
@@ -11,6 +12,7 @@ using Migration.Guidance.Conversations;
 using Migration.Guidance.Narration;
 using Migration.Server.Errors;
 using Migration.Server.Mapping;
+using Migration.Server.Security;
 using Domain = Migration.Core.Agents;
 
 namespace Migration.Server.Services;
@@ -31,6 +33,8 @@ public sealed partial class GuidanceGrpcService(
     private static readonly TimeSpan NarrationWait = TimeSpan.FromSeconds(5);
     private const int NarrationPage = 500;
 
+    // Actions asked for in the chat are checked again, per action, by the IGuidanceAuthorizer.
+    [Authorize(Policy = MigrationPolicies.View)]
     public override async Task<AskResponse> Ask(AskRequest request, ServerCallContext context)
     {
         RequireMigrationId(request.MigrationId);
@@ -40,6 +44,7 @@ public sealed partial class GuidanceGrpcService(
         return new AskResponse { ConversationId = exchange.ConversationId, Reply = ToProto(exchange.Answer, request.MigrationId) };
     }
 
+    [Authorize(Policy = MigrationPolicies.View)]
     public override async Task Converse(IAsyncStreamReader<ConverseRequest> requestStream, IServerStreamWriter<ConverseResponse> responseStream,
         ServerCallContext context)
     {
@@ -121,6 +126,7 @@ public sealed partial class GuidanceGrpcService(
         }
     }
 
+    [Authorize(Policy = MigrationPolicies.View)]
     public override async Task<ListDecisionsResponse> ListDecisions(ListDecisionsRequest request, ServerCallContext context)
     {
         await ExistingAsync(request.MigrationId, context.CancellationToken);
@@ -130,6 +136,7 @@ public sealed partial class GuidanceGrpcService(
         return response;
     }
 
+    [Authorize(Policy = MigrationPolicies.Approve)]
     public override async Task<AnswerDecisionResponse> AnswerDecision(AnswerDecisionRequest request, ServerCallContext context)
     {
         var missing = new List<(string, string)>();
@@ -171,6 +178,7 @@ public sealed partial class GuidanceGrpcService(
         return new AnswerDecisionResponse { Record = ToProto(answer.Record), Migration = answer.Migration.ToProto() };
     }
 
+    [Authorize(Policy = MigrationPolicies.View)]
     public override async Task<GetDecisionHistoryResponse> GetDecisionHistory(GetDecisionHistoryRequest request, ServerCallContext context)
     {
         await ExistingAsync(request.MigrationId, context.CancellationToken);
@@ -179,6 +187,7 @@ public sealed partial class GuidanceGrpcService(
         return response;
     }
 
+    [Authorize(Policy = MigrationPolicies.View)]
     public override async Task<GetConversationResponse> GetConversation(GetConversationRequest request, ServerCallContext context)
     {
         if (string.IsNullOrWhiteSpace(request.ConversationId))
@@ -316,8 +325,8 @@ public sealed partial class GuidanceGrpcService(
     {
         var principal = context.GetHttpContext().User;
         var roles = principal.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList();
-        var method = principal.FindFirst("migration:auth_method")?.Value;
-        var verified = principal.Identity?.IsAuthenticated == true && method is not null && method != "development";
+        var method = principal.FindFirst(MigrationAuthenticationSchemes.MethodClaim)?.Value;
+        var verified = principal.Identity?.IsAuthenticated == true && method is not null && method != MigrationAuthenticationSchemes.Development;
         if (verified && principal.Identity!.Name is { Length: > 0 } name)
         {
             return new GuidanceCaller(name, roles);

@@ -81,8 +81,8 @@ public sealed class ModelEngineTests(ModelFixture fixture) : IClassFixture<Model
         var reply = await new Chat(fixture.Guidance, fixture.CompletedId).AskAsync("is my data safe?");
 
         Assert.Equal(GuidanceEngine.Deterministic, reply.Engine);
-        Assert.Contains("did not answer within 3 seconds", reply.EngineNote, StringComparison.Ordinal);
+        Assert.Contains("did not answer within 8 seconds", reply.EngineNote, StringComparison.Ordinal);
         Assert.Equal("data_safe", reply.Intent);
-        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(20));
+        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(25));
     }
 }

@@ -33,7 +33,7 @@ public sealed class ModelFixture : IAsyncLifetime
             ["Guidance:Model:Endpoint"] = Model.Endpoint.ToString(),
             ["Guidance:Model:Name"] = "scripted-model",
             ["Guidance:Model:ApiKey"] = ApiKey,
-            ["Guidance:Model:Timeout"] = "00:00:03",
+            ["Guidance:Model:Timeout"] = "00:00:08",
         });
         Guidance = new GuidanceService.GuidanceServiceClient(Server.Channel);
         ShopSource = await SourceDatabase.CreateAsync(Postgres, "guidance_model_shop", SourceDatabase.ShopSql);
