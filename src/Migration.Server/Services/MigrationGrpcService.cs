@@ -30,6 +30,12 @@ public sealed partial class MigrationGrpcService(
     [Authorize(Policy = MigrationPolicies.Operate)]
     public override async Task<CreateMigrationResponse> CreateMigration(CreateMigrationRequest request, ServerCallContext context)
     {
+        var limits = RequestLimits.Check(request);
+        if (limits.Count > 0)
+        {
+            throw RpcErrors.InvalidArgument("The request is out of bounds.", [.. limits]);
+        }
+
         var options = request.Options.ToDomain();
         var problems = options.Batch.Validate().Select(p => ($"options.batch.{ToSnake(p.Field)}", p.Problem)).ToList();
         if (request.Options?.MaxConcurrentBatches < 0)
@@ -92,6 +98,15 @@ public sealed partial class MigrationGrpcService(
     [Authorize(Policy = MigrationPolicies.Approve)]
     public override async Task<ApprovePlanResponse> ApprovePlan(ApprovePlanRequest request, ServerCallContext context)
     {
+        var problems = new List<(string Field, string Description)>();
+        RequestLimits.Defined(problems, "foreign_key_mode", request.ForeignKeyMode);
+        RequestLimits.Text(problems, "comment", request.Comment);
+        RequestLimits.Text(problems, "approved_by", request.ApprovedBy);
+        if (problems.Count > 0)
+        {
+            throw RpcErrors.InvalidArgument("The request is out of bounds.", [.. problems]);
+        }
+
         var grain = await ExistingAsync(request.MigrationId);
         var by = Actor(context, request.ApprovedBy);
         var snapshot = await grain.ApproveAsync(by, request.ForeignKeyMode.ToDomain(), NullIfEmpty(request.Comment));
@@ -142,6 +157,17 @@ public sealed partial class MigrationGrpcService(
     [Authorize(Policy = MigrationPolicies.View)]
     public override async Task<ListMigrationsResponse> ListMigrations(ListMigrationsRequest request, ServerCallContext context)
     {
+        var phaseProblems = new List<(string Field, string Description)>();
+        for (var i = 0; i < request.Phases.Count && phaseProblems.Count < 20; i++)
+        {
+            RequestLimits.Defined(phaseProblems, $"phases[{i}]", request.Phases[i]);
+        }
+
+        if (phaseProblems.Count > 0)
+        {
+            throw RpcErrors.InvalidArgument("Unknown phase in the filter.", [.. phaseProblems]);
+        }
+
         var pageSize = request.PageSize is > 0 and <= 1000 ? request.PageSize : 100;
         var wanted = request.Phases.Select(p => p.ToDomain()).OfType<Domain.MigrationPhase>().ToHashSet();
         var response = new ListMigrationsResponse();
