@@ -474,16 +474,21 @@ public sealed partial class OrchestratorGrain(
 
         await RefreshFromCheckpointsAsync(cancellationToken);
         // Tables start as soon as a slot is free and they are ready, largest first (the longest copies overlap the
-        // most). A table only waits for other tables when the target checks its foreign keys during the load.
+        // most). A table only waits for other tables when the target checks its foreign keys during the load. A table
+        // large enough to be cut into key ranges takes every free slot (one page stream each).
+        var slots = Math.Max(1, plan.MaxConcurrentBatches);
         var remaining = plan.Tables.Where(t => S.Tables[t.Table.ToString()].Status != TableStatus.Completed).ToList();
-        var running = new Dictionary<string, Task<bool>>(StringComparer.Ordinal);
+        var running = new Dictionary<string, (Task<bool> Run, int Streams)>(StringComparer.Ordinal);
         var failed = false;
         while (remaining.Count > 0 || running.Count > 0)
         {
-            while (!failed && running.Count < Math.Max(1, plan.MaxConcurrentBatches) && NextReadyTable(remaining) is { } table)
+            var free = slots - running.Values.Sum(r => r.Streams);
+            while (!failed && free > 0 && NextReadyTable(remaining) is { } table)
             {
                 remaining.Remove(table);
-                running[table.Table.ToString()] = RunTableAsync(table, cancellationToken);
+                var streams = table.SplitsIntoKeyRanges(plan.Batch) ? free : 1;
+                running[table.Table.ToString()] = (RunTableAsync(table, streams, cancellationToken), streams);
+                free -= streams;
             }
 
             if (running.Count == 0)
@@ -491,8 +496,8 @@ public sealed partial class OrchestratorGrain(
                 break;
             }
 
-            var finished = await Task.WhenAny(running.Values);
-            var name = running.First(r => r.Value == finished).Key;
+            var finished = await Task.WhenAny(running.Values.Select(r => r.Run));
+            var name = running.First(r => r.Value.Run == finished).Key;
             running.Remove(name);
             failed |= !await finished;
         }
@@ -527,7 +532,7 @@ public sealed partial class OrchestratorGrain(
             .ThenBy(t => t.Wave)
             .FirstOrDefault();
 
-    private async Task<bool> RunTableAsync(TablePlan table, CancellationToken cancellationToken)
+    private async Task<bool> RunTableAsync(TablePlan table, int streams, CancellationToken cancellationToken)
     {
         var name = table.Table.ToString();
         var run = S.Tables[name];
@@ -544,12 +549,16 @@ public sealed partial class OrchestratorGrain(
         run.BatchesThisRun = 0;
         await EmitAsync(AgentId.MigrationExecution, new TableStartedPayload(name, run.RowsTotal, run.RowsCopied, table.WritePath, table.Wave));
         await journal.SendAsync(Id, AgentId.Orchestrator, AgentId.MigrationExecution, AgentMessageType.TaskDelegation,
-            $"copy {name}: {run.RowsTotal:N0} rows, {table.WritePath}, {table.PagingDescription}, pages from {run.CurrentBatchSize:N0} rows");
+            $"copy {name}: {run.RowsTotal:N0} rows, {table.WritePath}, {table.PagingDescription}, pages from {run.CurrentBatchSize:N0} rows" +
+            (streams > 1 ? $", {streams} key ranges side by side" : ""));
         await RecordControlAsync(name, run, "running", null);
 
         var request = new TableCopyRequest(Id, command.SourceConnectionString, command.TargetConnectionString, table,
             table.Mapping.Columns.Select(c => c.SourceColumn).ToList(), S.Plan!.Batch, command.Options.ControlSchema,
-            command.Options.ValidateBatches);
+            command.Options.ValidateBatches)
+        {
+            Parallelism = streams,
+        };
         var worker = TableGrain(name);
         await worker.StartAsync(request);
 

@@ -4,6 +4,11 @@ using Migration.Core.Planning;
 namespace Migration.Core.Execution;
 
 /// <summary>Everything the copy engine needs to move one table.</summary>
+/// <remarks>
+/// <see cref="Parallelism"/> is how many page streams the table may use at once: a table that
+/// <see cref="TablePlan.SplitsIntoKeyRanges"/> is cut into that many key ranges, each with its own checkpoint, copied
+/// concurrently (the cut is kept in the control schema, so a resumed copy continues the same ranges).
+/// </remarks>
 public sealed record TableCopyRequest(
     string MigrationId,
     string SourceConnectionString,
@@ -12,4 +17,7 @@ public sealed record TableCopyRequest(
     IReadOnlyList<string> SourceColumns,
     BatchSettings Batch,
     string ControlSchema,
-    bool ValidateBatches);
+    bool ValidateBatches)
+{
+    public int Parallelism { get; init; } = 1;
+}

@@ -33,6 +33,19 @@ public sealed record TablePlan(
     /// </summary>
     public bool ChecksForeignKeysDuringLoad { get; init; }
 
+    /// <summary>
+    /// Large enough (at least four of the largest pages) and paged on one integer key, so that it can be cut into key
+    /// ranges copied concurrently.
+    /// </summary>
+    public bool SplitsIntoKeyRanges(BatchSettings batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return Paging == PagingStrategy.Keyset
+            && KeyColumns.Count == 1
+            && EstimatedRows >= 4L * batch.MaxBatchSize
+            && Mapping.Columns.FirstOrDefault(c => c.SourceColumn == KeyColumns[0])?.SourceType is "smallint" or "integer" or "bigint";
+    }
+
     public string PagingDescription => Paging == PagingStrategy.Keyset
         ? $"keyset on ({string.Join(", ", KeyColumns)})"
         : "ctid block ranges (no primary or unique not-null key)";

@@ -58,8 +58,26 @@ internal static class ControlSchemaSql
                 quarantined_at timestamptz NOT NULL DEFAULT now());
             CREATE INDEX IF NOT EXISTS quarantine_migration_table_idx ON {s}.quarantine (migration_id, table_name);
             CREATE INDEX IF NOT EXISTS migration_mappings_batch_idx ON {s}.migration_mappings (migration_batch);
+            ALTER TABLE {s}.checkpoints ADD COLUMN IF NOT EXISTS range_end text[];
             """;
     }
+
+    /// <summary>The key ranges (chunks) of one table: number, checkpoint, inclusive end (null: open-ended), totals.</summary>
+    public static string SelectTableChunks(string schema) =>
+        $"""
+        SELECT chunk, last_key, range_end, rows_copied, batches, completed
+        FROM {QualifiedName.QuoteIdentifier(schema)}.checkpoints
+        WHERE migration_id = $1 AND table_name = $2
+        ORDER BY chunk
+        """;
+
+    /// <summary>Records a key range of a table before its first page ($4: start as the checkpoint, $5: end).</summary>
+    public static string InsertChunk(string schema) =>
+        $"""
+        INSERT INTO {QualifiedName.QuoteIdentifier(schema)}.checkpoints (migration_id, table_name, chunk, last_key, range_end)
+        VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (migration_id, table_name, chunk) DO NOTHING
+        """;
 
     public static string SelectCheckpoints(string schema) =>
         $"""

@@ -10,20 +10,25 @@ namespace Migration.Postgres.Execution;
 /// the key cost nothing) and spans the page size divided by the rows per key seen in the previous page (one row per
 /// key at first: unique integer keys never hold more, so the first page cannot overshoot). The largest key is read
 /// once; the page that reaches it is the last, open-ended, so rows added beyond it during the copy are copied too.
+/// A pager given an end cuts only the keys up to it (one range of a table split for concurrent copying): its last
+/// page ends exactly there.
 /// </summary>
 internal sealed class IntegerKeyPager : IPager
 {
     private readonly TableCopyContext _context;
     private readonly string _key;
     private readonly string _type;
+    private readonly long? _end;
     private bool _maxRead;
     private long? _max;
     private double _rowsPerKey = 1;
     private Int128 _span;
 
-    public IntegerKeyPager(TableCopyContext context)
+    /// <param name="end">The inclusive end of the key range this pager cuts (null: to the end of the table).</param>
+    public IntegerKeyPager(TableCopyContext context, long? end = null)
     {
         _context = context;
+        _end = end;
         _key = QualifiedName.QuoteIdentifier(context.KeyColumns[0]);
         _type = context.KeyTypes[0];
     }
@@ -41,6 +46,11 @@ internal sealed class IntegerKeyPager : IPager
         long? after = lastKey is { Count: 1 } && lastKey[0] is { } text ? long.Parse(text, CultureInfo.InvariantCulture) : null;
         var where = after is null ? null : $"{_key} > {Literal(after.Value)}";
         var filter = where is null ? "" : " WHERE " + where;
+        if (_end is { } end)
+        {
+            return await NextInRangeAsync(source, transaction, lastKey, after, where, end, pageSize, cancellationToken);
+        }
+
         if (!_maxRead)
         {
             _max = await ReadKeyAsync(source, transaction, $"SELECT {_key} FROM {_context.Source.Quoted} ORDER BY {_key} DESC LIMIT 1", cancellationToken);
@@ -59,6 +69,32 @@ internal sealed class IntegerKeyPager : IPager
         var upper = (long)((Int128)first.Value - 1 + _span);
         var upTo = $"{_key} <= {Literal(upper)}";
         return new PageRange(where is null ? upTo : $"{where} AND {upTo}", [Text(upper)], IsLast: false, $"({Describe(after)}, {Text(upper)}]");
+    }
+
+    private async Task<PageRange> NextInRangeAsync(
+        NpgsqlConnection source,
+        NpgsqlTransaction transaction,
+        IReadOnlyList<string?>? lastKey,
+        long? after,
+        string? where,
+        long end,
+        int pageSize,
+        CancellationToken cancellationToken)
+    {
+        var upToEnd = $"{_key} <= {Literal(end)}";
+        var first = after >= end ? null : await ReadKeyAsync(
+            source,
+            transaction,
+            $"SELECT {_key} FROM {_context.Source.Quoted} WHERE {(where is null ? upToEnd : $"{where} AND {upToEnd}")} ORDER BY {_key} LIMIT 1",
+            cancellationToken);
+        _span = (Int128)Math.Min(Math.Max(1, Math.Floor(pageSize / _rowsPerKey)), long.MaxValue);
+        var upper = first is null ? end : (long)Int128.Min((Int128)first.Value - 1 + _span, end);
+        var upTo = $"{_key} <= {Literal(upper)}";
+        return new PageRange(
+            where is null ? upTo : $"{where} AND {upTo}",
+            [Text(upper)],
+            IsLast: upper == end,
+            $"({Describe(after)}, {Text(upper)}]");
     }
 
     public void Observe(long rows, PageRange range, IReadOnlyList<string?>? lastKey)

@@ -75,12 +75,75 @@ public sealed class PostgresTableCopier : ITableCopier
         var stopwatch = Stopwatch.StartNew();
         await _controlStore.EnsureSchemaAsync(request.TargetConnectionString, request.ControlSchema, cancellationToken);
         var context = await TableCopyContext.CreateAsync(request, _dataSources, _mappedWriters, cancellationToken);
+        var chunks = await ChunkLayout.LoadOrCreateAsync(_dataSources, context, request.Parallelism, cancellationToken);
+        var progress = new TableProgress(chunks);
+
+        // Ranges run side by side (at most Parallelism at once); reports reach onBatch one at a time, in commit order.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var slots = new SemaphoreSlim(Math.Max(1, request.Parallelism));
+        using var reporting = new SemaphoreSlim(1);
+        async Task Report(BatchResult batch, CancellationToken token)
+        {
+            await reporting.WaitAsync(token);
+            try
+            {
+                await onBatch(batch, token);
+            }
+            finally
+            {
+                reporting.Release();
+            }
+        }
+
+        var runs = chunks.Select(async chunk =>
+        {
+            await slots.WaitAsync(stop.Token);
+            try
+            {
+                await CopyChunkAsync(context, chunk, chunks.Count > 1, progress, Report, stop.Token);
+            }
+            catch
+            {
+                await stop.CancelAsync(); // one range failing stops the others at their next page
+                throw;
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }).ToList();
+        try
+        {
+            await Task.WhenAll(runs);
+        }
+        catch when (runs.FirstOrDefault(r => r.IsFaulted && r.Exception!.InnerException is not OperationCanceledException) is { } failed)
+        {
+            // The range that failed first, not the cancellation it caused in the others.
+            await failed;
+            throw;
+        }
+
+        var (rows, batches) = progress.Totals;
+        PostgresCopierLog.TableCompleted(_logger, context.TableName, rows, batches, request.Table.WritePath.ToString(), request.Table.Paging.ToString(), stopwatch.ElapsedMilliseconds);
+        return new TableCopyResult(context.TableName, rows, batches, stopwatch.Elapsed);
+    }
+
+    private async Task CopyChunkAsync(
+        TableCopyContext context,
+        CopyChunk chunk,
+        bool ranged,
+        TableProgress progress,
+        Func<BatchResult, CancellationToken, Task> report,
+        CancellationToken cancellationToken)
+    {
+        var request = context.Request;
         var controller = new AdaptiveBatchController(request.Batch, request.Table.InitialBatchSize > 0 ? request.Table.InitialBatchSize : null);
         IPager pager = !context.IsKeyset ? new CtidPager(context)
-            : IntegerKeyPager.Supports(context) ? new IntegerKeyPager(context)
+            : IntegerKeyPager.Supports(context) ? new IntegerKeyPager(context, chunk.End is null ? null : long.Parse(chunk.End, CultureInfo.InvariantCulture))
             : new KeysetPager(context);
         var pipeline = BuildRetryPipeline(context, controller);
         var sql = new PageSql(context, pager);
+        var page = new PageContext(context, chunk.Number, ranged, sql, pager);
 
         var first = true;
         PageOutcome? last = null;
@@ -89,10 +152,11 @@ public sealed class PostgresTableCopier : ITableCopier
             cancellationToken.ThrowIfCancellationRequested();
             var expected = last;
             var outcome = await pipeline.ExecuteAsync(
-                async token => await CopyPageAsync(context, sql, pager, controller.Current, expected, first, token),
+                async token => await CopyPageAsync(page, controller.Current, expected, first, token),
                 cancellationToken);
             first = false;
             last = outcome;
+            var (tableRows, tableBatches) = progress.Record(chunk.Number, outcome.TableRowsCopied, outcome.BatchesCompleted);
             if (outcome.WasAlreadyComplete)
             {
                 break;
@@ -104,8 +168,8 @@ public sealed class PostgresTableCopier : ITableCopier
             if (outcome.Rows > 0)
             {
                 PostgresCopierLog.PageCommitted(_logger, outcome.BatchId, outcome.Rows, outcome.Range, (long)outcome.Duration.TotalMilliseconds, next);
-                await onBatch(
-                    new BatchResult(context.TableName, outcome.BatchId, (int)outcome.Rows, outcome.Duration, outcome.TableRowsCopied, outcome.BatchesCompleted, next, request.ValidateBatches),
+                await report(
+                    new BatchResult(context.TableName, outcome.BatchId, (int)outcome.Rows, outcome.Duration, tableRows, tableBatches, next, request.ValidateBatches),
                     cancellationToken);
             }
 
@@ -114,9 +178,6 @@ public sealed class PostgresTableCopier : ITableCopier
                 break;
             }
         }
-
-        PostgresCopierLog.TableCompleted(_logger, context.TableName, last.TableRowsCopied, last.BatchesCompleted, request.Table.WritePath.ToString(), request.Table.Paging.ToString(), stopwatch.ElapsedMilliseconds);
-        return new TableCopyResult(context.TableName, last.TableRowsCopied, last.BatchesCompleted, stopwatch.Elapsed);
     }
 
     private ResiliencePipeline BuildRetryPipeline(TableCopyContext context, AdaptiveBatchController controller) =>
@@ -146,21 +207,20 @@ public sealed class PostgresTableCopier : ITableCopier
             .Build();
 
     private async Task<PageOutcome> CopyPageAsync(
-        TableCopyContext context,
-        PageSql sql,
-        IPager pager,
+        PageContext page,
         int pageSize,
         PageOutcome? previous,
         bool first,
         CancellationToken cancellationToken)
     {
+        var (context, chunk, sql, pager) = (page.Table, page.Chunk, page.Sql, page.Pager);
         var started = Stopwatch.GetTimestamp();
         var request = context.Request;
         await using var target = await _dataSources.OpenConnectionAsync(request.TargetConnectionString, cancellationToken);
         await using var targetTransaction = await target.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
         // Lock the (migration, table) pair for this transaction, then read where the table really is.
-        var (checkpoint, insertedBefore) = await LockAndReadCheckpointAsync(target, targetTransaction, context, sql, cancellationToken);
+        var (checkpoint, insertedBefore) = await LockAndReadCheckpointAsync(target, targetTransaction, context, chunk, sql, cancellationToken);
         if (checkpoint.Completed)
         {
             return new PageOutcome(0, TimeSpan.Zero, checkpoint.RowsCopied, checkpoint.Batches, true, true, "", "");
@@ -198,7 +258,9 @@ public sealed class PostgresTableCopier : ITableCopier
 
         pager.Observe(rows, range, checkpoint.LastKey);
         var batches = checkpoint.Batches + (rows > 0 ? 1 : 0);
-        var batchId = string.Create(CultureInfo.InvariantCulture, $"{context.TableName}#{batches}");
+        var batchId = page.Ranged
+            ? string.Create(CultureInfo.InvariantCulture, $"{context.TableName}#{chunk}.{batches}")
+            : string.Create(CultureInfo.InvariantCulture, $"{context.TableName}#{batches}");
         var total = checkpoint.RowsCopied + rows;
 
         // Validation count, checkpoint upsert (and the commit mode) in one round trip, then commit (or roll back on a mismatch).
@@ -213,7 +275,7 @@ public sealed class PostgresTableCopier : ITableCopier
             var upsert = new NpgsqlBatchCommand(ControlSchemaSql.UpsertCheckpoint(request.ControlSchema));
             upsert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.MigrationId });
             upsert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = context.TableName });
-            upsert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = context.Chunk });
+            upsert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = chunk });
             upsert.Parameters.Add(new NpgsqlParameter<string?[]?> { TypedValue = range.NextCheckpointKey?.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
             upsert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = total });
             upsert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batches });
@@ -246,6 +308,7 @@ public sealed class PostgresTableCopier : ITableCopier
         NpgsqlConnection target,
         NpgsqlTransaction transaction,
         TableCopyContext context,
+        int chunk,
         PageSql sql,
         CancellationToken cancellationToken)
     {
@@ -253,13 +316,13 @@ public sealed class PostgresTableCopier : ITableCopier
         await using var batch = new NpgsqlBatch(target, transaction);
         var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))");
         lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.MigrationId });
-        lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"{context.TableName}#{context.Chunk.ToString(CultureInfo.InvariantCulture)}" });
+        lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"{context.TableName}#{chunk.ToString(CultureInfo.InvariantCulture)}" });
         batch.BatchCommands.Add(lockCommand);
 
         var read = new NpgsqlBatchCommand(ControlSchemaSql.SelectCheckpoint(request.ControlSchema));
         read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.MigrationId });
         read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = context.TableName });
-        read.Parameters.Add(new NpgsqlParameter<int> { TypedValue = context.Chunk });
+        read.Parameters.Add(new NpgsqlParameter<int> { TypedValue = chunk });
         batch.BatchCommands.Add(read);
 
         if (request.ValidateBatches)

@@ -36,8 +36,6 @@ internal sealed class TableCopyContext
     /// <summary>The table's name in checkpoints, batch ids and results (<c>schema.table</c> of the source).</summary>
     public string TableName { get; }
 
-    public int Chunk => 0;
-
     public IReadOnlyList<ColumnMapping> Columns { get; }
 
     public string SourceColumnList { get; }
