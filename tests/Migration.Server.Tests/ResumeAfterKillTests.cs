@@ -13,8 +13,10 @@ namespace Migration.Server.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class ResumeAfterKillTests(PostgresServer postgres)
 {
-    [Fact]
-    public async Task KillMidTable_RestartedServer_ResumesAndCompletesExactlyOnce()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)] // accounts is cut into two key ranges copied side by side
+    public async Task KillMidTable_RestartedServer_ResumesAndCompletesExactlyOnce(int streams)
     {
         var source = await postgres.CreateDatabaseAsync("kill_src");
         var target = await postgres.CreateDatabaseAsync("kill_tgt");
@@ -32,7 +34,7 @@ public sealed class ResumeAfterKillTests(PostgresServer postgres)
         var created = await client.CreateMigrationAsync(MigrationRun.Request(source, target, o =>
         {
             o.Batch = new BatchSettings { BaseBatchSize = 1000, MinBatchSize = 1000, MaxBatchSize = 1000 };
-            o.MaxConcurrentBatches = 1;
+            o.MaxConcurrentBatches = streams;
         }));
         var id = created.Migration.Id;
         await client.StartMigrationAsync(new StartMigrationRequest { MigrationId = id, AutoApprove = true });
@@ -61,6 +63,8 @@ public sealed class ResumeAfterKillTests(PostgresServer postgres)
         // ledger has no key at all: duplicates would show here, and in the checksum.
         Assert.Equal(60_000L, await PostgresServer.ScalarAsync<long>(target, "SELECT count(*) FROM ledger"));
         Assert.Contains("Resuming 1 unfinished migration", server.CurrentOutput, StringComparison.Ordinal);
+        Assert.Equal(streams, await PostgresServer.ScalarAsync<long>(target,
+            "SELECT count(*) FROM migration_control.checkpoints WHERE table_name = 'public.accounts'"));
 
         // The full event history survived the crash too: one gap-free sequence.
         var events = await MigrationRun.WatchToEndAsync(client2, id, 0, TimeSpan.FromSeconds(30));
