@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace Migration.Server.Dashboard;
 
 /// <summary>
-/// Adds the browsers' endpoint (<see cref="DashboardOptions.Url"/>, HTTP/1.1 and HTTP/2) to Kestrel. Endpoints declared
+/// Adds the browsers' endpoint (<see cref="DashboardOptions.Url"/>: HTTP/1.1, and HTTP/2 too over TLS) to Kestrel. Endpoints declared
 /// in code replace the "urls" setting, so the server's own URLs are declared again here, with the protocols of
 /// Kestrel:EndpointDefaults, unless Kestrel:Endpoints declares the endpoints itself.
 /// </summary>
@@ -25,7 +25,9 @@ internal static class DashboardEndpoints
             }
         }
 
-        Bind(kestrel, dashboardUrl, HttpProtocols.Http1AndHttp2);
+        // Browsers speak HTTP/2 only over TLS: a plain-text browser endpoint is HTTP/1.1.
+        var dashboardHttps = dashboardUrl.StartsWith("https:", StringComparison.OrdinalIgnoreCase);
+        Bind(kestrel, dashboardUrl, dashboardHttps ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1);
     }
 
     public static bool IsValidUrl(string? url)

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import puppeteer from 'puppeteer-core';
@@ -75,6 +75,15 @@ describe('web dashboard in headless Chromium', () => {
 
   const text = (selector) => page.$eval(selector, (el) => el.textContent.trim());
 
+  // A failed test leaves a screenshot of what the page showed (TestResults/clients/dashboard-failed-N.png).
+  let failures = 0;
+  afterEach(async (t) => {
+    if (page && t.passed === false) {
+      failures += 1;
+      await page.screenshot({ path: join(shots, `dashboard-failed-${failures}.png`), fullPage: true }).catch(() => undefined);
+    }
+  });
+
   it('lists the migration', async () => {
     await page.goto(`${dashboard()}/`, { waitUntil: 'networkidle0' });
     await page.waitForSelector(`[data-migration="${migrationId}"]`, { timeout: 20_000 });
@@ -127,8 +136,8 @@ describe('web dashboard in headless Chromium', () => {
 
     await page.waitForFunction(() => (window.progressSeen ?? []).some((v) => /^[1-9][\d,]* \/ 3,400$/.test(v) && v !== '3,400 / 3,400'), { timeout: 60_000 });
     await page.screenshot({ path: join(shots, 'dashboard-running.png'), fullPage: true });
-    await page.waitForFunction(() => document.querySelector('[data-testid=phase]')?.textContent.includes('completed'), { timeout: 120_000 });
-    await page.waitForSelector('[data-testid=validation] .badge', { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=phase]')?.textContent.includes('completed'), { timeout: 240_000 });
+    await page.waitForSelector('[data-testid=validation] .badge', { timeout: 60_000 });
 
     const seen = await page.evaluate(() => window.progressSeen);
     const copied = seen.map((v) => Number(v.split('/')[0].replaceAll(',', '').trim())).filter((n) => !Number.isNaN(n));
@@ -163,7 +172,7 @@ describe('web dashboard in headless Chromium', () => {
   it('fits a phone screen', async () => {
     await page.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     await page.reload({ waitUntil: 'networkidle0' });
-    await page.waitForFunction(() => document.querySelector('[data-testid=phase]')?.textContent.includes('completed'), { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=phase]')?.textContent.includes('completed'), { timeout: 60_000 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `no horizontal scrolling on a phone (overflow ${overflow}px)`);
     await page.screenshot({ path: join(shots, 'dashboard-phone.png'), fullPage: true });
