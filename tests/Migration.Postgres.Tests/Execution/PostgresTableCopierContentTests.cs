@@ -1,26 +1,14 @@
 using Migration.Core.Execution;
 using Migration.Core.Migrations;
 using Migration.Core.Planning;
-using Migration.Postgres.Control;
 using Migration.Postgres.Execution;
 using Migration.Testing;
 
 namespace Migration.Postgres.Tests.Execution;
 
 [Collection("postgres")]
-public sealed class PostgresTableCopierContentTests(PostgresServer server) : IAsyncLifetime
+public sealed class PostgresTableCopierContentTests(PostgresServer server) : CopierTestBase
 {
-    private readonly NpgsqlDataSourceProvider _dataSources = new();
-    private PostgresTableCopier _copier = null!;
-
-    public Task InitializeAsync()
-    {
-        _copier = new PostgresTableCopier(_dataSources, new PostgresControlStore(_dataSources));
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _dataSources.DisposeAsync();
-
     [Theory]
     [InlineData(WritePath.PassThrough)]
     [InlineData(WritePath.Mapped)]
@@ -34,7 +22,7 @@ public sealed class PostgresTableCopierContentTests(PostgresServer server) : IAs
         var plan = await CopyTestKit.PlanAsync(source, "order_lines", path, ["order_id", "line"]);
         var batches = new List<BatchResult>();
 
-        var result = await _copier.CopyAsync(CopyTestKit.Request("m1", source, target, plan), CopyTestKit.Collect(batches));
+        var result = await Copier.CopyAsync(CopyTestKit.Request("m1", source, target, plan), CopyTestKit.Collect(batches));
 
         Assert.Equal(1200, result.RowsCopied);
         Assert.Equal(await CopyTestKit.DigestAsync(source, "order_lines"), await CopyTestKit.DigestAsync(target, "order_lines"));
@@ -63,7 +51,7 @@ public sealed class PostgresTableCopierContentTests(PostgresServer server) : IAs
         var plan = await CopyTestKit.PlanAsync(source, "events", path, []);
         var batches = new List<BatchResult>();
 
-        var result = await _copier.CopyAsync(CopyTestKit.Request("m1", source, target, plan), CopyTestKit.Collect(batches));
+        var result = await Copier.CopyAsync(CopyTestKit.Request("m1", source, target, plan), CopyTestKit.Collect(batches));
 
         var expected = await CopyTestKit.DigestAsync(source, "events");
         Assert.Equal(expected, await CopyTestKit.DigestAsync(target, "events"));
@@ -91,7 +79,7 @@ public sealed class PostgresTableCopierContentTests(PostgresServer server) : IAs
         var batches = new List<BatchResult>();
         using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(2)); // a page per gap-width would never end
 
-        var result = await _copier.CopyAsync(CopyTestKit.Request("m1", source, target, plan), CopyTestKit.Collect(batches), patience.Token);
+        var result = await Copier.CopyAsync(CopyTestKit.Request("m1", source, target, plan), CopyTestKit.Collect(batches), patience.Token);
 
         var expected = await CopyTestKit.DigestAsync(source, "readings");
         Assert.Equal(expected, await CopyTestKit.DigestAsync(target, "readings"));
@@ -114,7 +102,7 @@ public sealed class PostgresTableCopierContentTests(PostgresServer server) : IAs
         var plan = await CopyTestKit.PlanAsync(source, "accounts", path, ["code"]);
         var batches = new List<BatchResult>();
 
-        var result = await _copier.CopyAsync(CopyTestKit.Request("m1", source, target, plan), CopyTestKit.Collect(batches));
+        var result = await Copier.CopyAsync(CopyTestKit.Request("m1", source, target, plan), CopyTestKit.Collect(batches));
 
         Assert.Equal(700, result.RowsCopied);
         Assert.Equal(await CopyTestKit.DigestAsync(source, "accounts"), await CopyTestKit.DigestAsync(target, "accounts"));
@@ -166,8 +154,8 @@ public sealed class PostgresTableCopierContentTests(PostgresServer server) : IAs
         var empty = await CopyTestKit.PlanAsync(source, "nothing", path, ["id"]);
         var batches = new List<BatchResult>();
 
-        var result = await _copier.CopyAsync(CopyTestKit.Request("m1", source, target, plan), CopyTestKit.Collect(batches));
-        var emptyResult = await _copier.CopyAsync(CopyTestKit.Request("m1", source, target, empty), CopyTestKit.Collect(batches));
+        var result = await Copier.CopyAsync(CopyTestKit.Request("m1", source, target, plan), CopyTestKit.Collect(batches));
+        var emptyResult = await Copier.CopyAsync(CopyTestKit.Request("m1", source, target, empty), CopyTestKit.Collect(batches));
 
         Assert.Equal(303, result.RowsCopied);
         Assert.Equal(await CopyTestKit.DigestAsync(source, "everything"), await CopyTestKit.DigestAsync(target, "everything"));
@@ -193,7 +181,7 @@ public sealed class PostgresTableCopierContentTests(PostgresServer server) : IAs
             "INSERT INTO palettes SELECT g, ARRAY['red', 'blue']::color[], (ARRAY['red', 'green', 'blue']::color[])[1 + g % 3] FROM generate_series(1, 250) g; INSERT INTO palettes VALUES (999, NULL, NULL)");
         var plan = await CopyTestKit.PlanAsync(source, "palettes", path, ["id"], format: CopyFormat.Text);
 
-        var result = await _copier.CopyAsync(CopyTestKit.Request("m1", source, target, plan), (_, _) => Task.CompletedTask);
+        var result = await Copier.CopyAsync(CopyTestKit.Request("m1", source, target, plan), (_, _) => Task.CompletedTask);
 
         Assert.Equal(251, result.RowsCopied);
         Assert.Equal(await CopyTestKit.DigestAsync(source, "palettes"), await CopyTestKit.DigestAsync(target, "palettes"));

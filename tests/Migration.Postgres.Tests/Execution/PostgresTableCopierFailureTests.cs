@@ -1,6 +1,5 @@
 using Migration.Core.Execution;
 using Migration.Core.Migrations;
-using Migration.Postgres.Control;
 using Migration.Postgres.Execution;
 using Migration.Testing;
 using Npgsql;
@@ -8,19 +7,8 @@ using Npgsql;
 namespace Migration.Postgres.Tests.Execution;
 
 [Collection("postgres")]
-public sealed class PostgresTableCopierFailureTests(PostgresServer server) : IAsyncLifetime
+public sealed class PostgresTableCopierFailureTests(PostgresServer server) : CopierTestBase
 {
-    private readonly NpgsqlDataSourceProvider _dataSources = new();
-    private PostgresTableCopier _copier = null!;
-
-    public Task InitializeAsync()
-    {
-        _copier = new PostgresTableCopier(_dataSources, new PostgresControlStore(_dataSources)) { RetryBaseDelay = TimeSpan.FromMilliseconds(10) };
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _dataSources.DisposeAsync();
-
     [Theory]
     [InlineData(WritePath.PassThrough, true)]
     [InlineData(WritePath.Mapped, true)]
@@ -42,7 +30,7 @@ public sealed class PostgresTableCopierFailureTests(PostgresServer server) : IAs
         var settings = CopyTestKit.SmallPages with { BaseBatchSize = 100, MaxBatchSize = 100 };
 
         var error = await Assert.ThrowsAsync<BatchValidationException>(() =>
-            _copier.CopyAsync(CopyTestKit.Request("valid", source, target, plan, settings), CopyTestKit.Collect(batches)));
+            Copier.CopyAsync(CopyTestKit.Request("valid", source, target, plan, settings), CopyTestKit.Collect(batches)));
 
         Assert.Contains("rolled back", error.Message, StringComparison.Ordinal);
         var committed = batches.Sum(b => (long)b.Rows);
@@ -67,7 +55,7 @@ public sealed class PostgresTableCopierFailureTests(PostgresServer server) : IAs
         var plan = await CopyTestKit.PlanAsync(source, "items", WritePath.PassThrough, ["id"]);
         var batches = new List<BatchResult>();
 
-        await _copier.CopyAsync(CopyTestKit.Request("novalid", source, target, plan, validate: false), CopyTestKit.Collect(batches));
+        await Copier.CopyAsync(CopyTestKit.Request("novalid", source, target, plan, validate: false), CopyTestKit.Collect(batches));
 
         Assert.All(batches, b => Assert.False(b.Validated));
         Assert.Equal(490, await PostgresServer.ScalarAsync<long>(target, "SELECT count(*) FROM items"));
@@ -83,7 +71,7 @@ public sealed class PostgresTableCopierFailureTests(PostgresServer server) : IAs
         var settings = new BatchSettings { BaseBatchSize = 100, MinBatchSize = 50, MaxBatchSize = 1000, AdjustmentFactor = 0.5, PerformanceThreshold = TimeSpan.FromSeconds(60) };
         var batches = new List<BatchResult>();
 
-        await _copier.CopyAsync(CopyTestKit.Request("grow", source, target, plan, settings), CopyTestKit.Collect(batches));
+        await Copier.CopyAsync(CopyTestKit.Request("grow", source, target, plan, settings), CopyTestKit.Collect(batches));
 
         Assert.Equal([100, 150, 225, 338, 507, 761], batches.Take(6).Select(b => b.Rows));
         Assert.Equal(150, batches[0].NextBatchSize);
@@ -106,7 +94,7 @@ public sealed class PostgresTableCopierFailureTests(PostgresServer server) : IAs
         var settings = new BatchSettings { BaseBatchSize = 400, MinBatchSize = 50, MaxBatchSize = 1000, AdjustmentFactor = 0.5, PerformanceThreshold = TimeSpan.FromMilliseconds(10) };
         var batches = new List<BatchResult>();
 
-        await _copier.CopyAsync(CopyTestKit.Request("shrink", source, target, plan, settings), CopyTestKit.Collect(batches));
+        await Copier.CopyAsync(CopyTestKit.Request("shrink", source, target, plan, settings), CopyTestKit.Collect(batches));
 
         Assert.Equal([400, 200, 100, 50, 50], batches.Take(5).Select(b => b.Rows));
         Assert.Equal(200, batches[0].NextBatchSize);
@@ -131,7 +119,7 @@ public sealed class PostgresTableCopierFailureTests(PostgresServer server) : IAs
         var plan = await CopyTestKit.PlanAsync(source, "items", WritePath.PassThrough, ["id"], initialBatchSize: 400);
         var batches = new List<BatchResult>();
 
-        await _copier.CopyAsync(CopyTestKit.Request("retry", source, target, plan, CopyTestKit.SmallPages), CopyTestKit.Collect(batches));
+        await Copier.CopyAsync(CopyTestKit.Request("retry", source, target, plan, CopyTestKit.SmallPages), CopyTestKit.Collect(batches));
 
         Assert.Equal(100, batches[0].Rows);
         Assert.Equal(await CopyTestKit.DigestAsync(source, "items"), await CopyTestKit.DigestAsync(target, "items"));
@@ -149,7 +137,7 @@ public sealed class PostgresTableCopierFailureTests(PostgresServer server) : IAs
         var batches = new List<BatchResult>();
 
         var error = await Assert.ThrowsAsync<PostgresException>(() =>
-            _copier.CopyAsync(CopyTestKit.Request("check", source, target, plan), CopyTestKit.Collect(batches)));
+            Copier.CopyAsync(CopyTestKit.Request("check", source, target, plan), CopyTestKit.Collect(batches)));
 
         Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
         Assert.Equal("qty_positive", error.ConstraintName);

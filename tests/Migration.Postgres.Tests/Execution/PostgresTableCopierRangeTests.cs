@@ -1,6 +1,5 @@
 using Migration.Core.Execution;
 using Migration.Core.Migrations;
-using Migration.Postgres.Control;
 using Migration.Postgres.Execution;
 using Migration.Testing;
 using Npgsql;
@@ -9,19 +8,8 @@ namespace Migration.Postgres.Tests.Execution;
 
 /// <summary>A large table cut into key ranges copied side by side, each with its own checkpoint.</summary>
 [Collection("postgres")]
-public sealed class PostgresTableCopierRangeTests(PostgresServer server) : IAsyncLifetime
+public sealed class PostgresTableCopierRangeTests(PostgresServer server) : CopierTestBase
 {
-    private readonly NpgsqlDataSourceProvider _dataSources = new();
-    private PostgresTableCopier _copier = null!;
-
-    public Task InitializeAsync()
-    {
-        _copier = new PostgresTableCopier(_dataSources, new PostgresControlStore(_dataSources));
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _dataSources.DisposeAsync();
-
     [Theory]
     [InlineData(WritePath.PassThrough)]
     [InlineData(WritePath.Mapped)]
@@ -34,7 +22,7 @@ public sealed class PostgresTableCopierRangeTests(PostgresServer server) : IAsyn
         var request = CopyTestKit.Request("ranges", source, target, plan) with { Parallelism = 2 };
         var batches = new List<BatchResult>();
 
-        var result = await _copier.CopyAsync(request, CopyTestKit.Collect(batches));
+        var result = await Copier.CopyAsync(request, CopyTestKit.Collect(batches));
 
         Assert.Equal(5000, result.RowsCopied);
         Assert.Equal(await CopyTestKit.DigestAsync(source, "items"), await CopyTestKit.DigestAsync(target, "items"));
@@ -58,7 +46,7 @@ public sealed class PostgresTableCopierRangeTests(PostgresServer server) : IAsyn
 
         using var cts = new CancellationTokenSource();
         var firstRun = new List<BatchResult>();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _copier.CopyAsync(request, (batch, _) =>
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Copier.CopyAsync(request, (batch, _) =>
         {
             firstRun.Add(batch);
             if (firstRun.Count == 4)
@@ -72,7 +60,7 @@ public sealed class PostgresTableCopierRangeTests(PostgresServer server) : IAsyn
         Assert.InRange(copiedBefore, 1, 4999);
 
         var secondRun = new List<BatchResult>();
-        var result = await _copier.CopyAsync(request with { Parallelism = 1 }, CopyTestKit.Collect(secondRun));
+        var result = await Copier.CopyAsync(request with { Parallelism = 1 }, CopyTestKit.Collect(secondRun));
 
         Assert.Equal(5000, result.RowsCopied);
         Assert.Equal(5000 - copiedBefore, secondRun.Sum(b => (long)b.Rows));
@@ -93,7 +81,7 @@ public sealed class PostgresTableCopierRangeTests(PostgresServer server) : IAsyn
         var plan = await CopyTestKit.PlanAsync(source, "items", WritePath.PassThrough, ["id"]) with { EstimatedRows = 5000 };
         var request = CopyTestKit.Request("ranges", source, target, plan) with { Parallelism = 2 };
 
-        var error = await Assert.ThrowsAsync<PostgresException>(() => _copier.CopyAsync(request, CopyTestKit.Collect([])));
+        var error = await Assert.ThrowsAsync<PostgresException>(() => Copier.CopyAsync(request, CopyTestKit.Collect([])));
 
         Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
         var ranges = await RangesAsync(target, "ranges");

@@ -1,25 +1,13 @@
 using Migration.Core.Execution;
 using Migration.Core.Migrations;
-using Migration.Postgres.Control;
 using Migration.Postgres.Execution;
 using Migration.Testing;
 
 namespace Migration.Postgres.Tests.Execution;
 
 [Collection("postgres")]
-public sealed class PostgresTableCopierResumeTests(PostgresServer server) : IAsyncLifetime
+public sealed class PostgresTableCopierResumeTests(PostgresServer server) : CopierTestBase
 {
-    private readonly NpgsqlDataSourceProvider _dataSources = new();
-    private PostgresTableCopier _copier = null!;
-
-    public Task InitializeAsync()
-    {
-        _copier = new PostgresTableCopier(_dataSources, new PostgresControlStore(_dataSources));
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _dataSources.DisposeAsync();
-
     [Theory]
     [InlineData(WritePath.PassThrough, true)]
     [InlineData(WritePath.Mapped, true)]
@@ -35,7 +23,7 @@ public sealed class PostgresTableCopierResumeTests(PostgresServer server) : IAsy
 
         using var cts = new CancellationTokenSource();
         var firstRun = new List<BatchResult>();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _copier.CopyAsync(request, (batch, _) =>
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Copier.CopyAsync(request, (batch, _) =>
         {
             firstRun.Add(batch);
             if (firstRun.Count == 3)
@@ -51,7 +39,7 @@ public sealed class PostgresTableCopierResumeTests(PostgresServer server) : IAsy
         Assert.True(copiedBefore is > 0 and < 2000, $"the first run should stop mid-table, copied {copiedBefore}");
 
         var secondRun = new List<BatchResult>();
-        var result = await _copier.CopyAsync(request, CopyTestKit.Collect(secondRun));
+        var result = await Copier.CopyAsync(request, CopyTestKit.Collect(secondRun));
 
         Assert.Equal(2000, result.RowsCopied);
         Assert.Equal(2000 - copiedBefore, secondRun.Sum(b => (long)b.Rows));
@@ -61,7 +49,7 @@ public sealed class PostgresTableCopierResumeTests(PostgresServer server) : IAsy
 
         // A third run finds the completed checkpoint and copies nothing.
         var thirdRun = new List<BatchResult>();
-        var again = await _copier.CopyAsync(request, CopyTestKit.Collect(thirdRun));
+        var again = await Copier.CopyAsync(request, CopyTestKit.Collect(thirdRun));
         Assert.Empty(thirdRun);
         Assert.Equal(2000, again.RowsCopied);
         Assert.Equal(2000, await PostgresServer.ScalarAsync<long>(target, "SELECT count(*) FROM items"));
@@ -82,8 +70,8 @@ public sealed class PostgresTableCopierResumeTests(PostgresServer server) : IAsy
         var batches = new List<BatchResult>();
 
         var results = await Task.WhenAll(
-            Task.Run(() => _copier.CopyAsync(request, CopyTestKit.Collect(batches))),
-            Task.Run(() => _copier.CopyAsync(request, CopyTestKit.Collect(batches))));
+            Task.Run(() => Copier.CopyAsync(request, CopyTestKit.Collect(batches))),
+            Task.Run(() => Copier.CopyAsync(request, CopyTestKit.Collect(batches))));
 
         Assert.All(results, r => Assert.Equal(3000, r.RowsCopied));
         Assert.Equal(3000, batches.Sum(b => (long)b.Rows));
