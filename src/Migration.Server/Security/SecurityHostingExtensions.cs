@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using Migration.Core.Security;
 using Migration.Server.Audit;
 
 namespace Migration.Server.Security;
@@ -42,6 +43,15 @@ public static class SecurityHostingExtensions
             .AddPolicy(MigrationPolicies.Administer, policy => policy.RequireRole(MigrationPolicies.RolesFor(MigrationPolicies.Administer)));
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
         services.AddHostedService<SecurityStartupReport>();
+
+        // Encryption at rest (Security:Encryption:Keys:<id> = base64 32 bytes, Security:Encryption:ActiveKey = <id>):
+        // built here so a bad key stops the start with its reason.
+        var encryption = section.GetSection("Encryption");
+        var keys = encryption.GetSection("Keys").GetChildren().ToDictionary(k => k.Key, k => k.Value ?? string.Empty, StringComparer.Ordinal);
+        if (keys.Count > 0)
+        {
+            services.AddSingleton(PayloadProtector.FromBase64(keys, encryption["ActiveKey"] ?? string.Empty));
+        }
 
         services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.SectionName));
         services.AddSingleton<IAuditTrail, PostgresAuditTrail>();
