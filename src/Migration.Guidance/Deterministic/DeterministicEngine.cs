@@ -376,15 +376,22 @@ public sealed class DeterministicEngine(IMigrationGateway gateway)
                 $"Round {wave.Number}: {Join([.. wave.Tables.Select(t => $"{Table(t.Table.ToString())} ({Class(t.Class)})")])}. ");
         }
 
-        text.Append("Why this order: tables that others point to (their parents) come first, so every connection rule is satisfied when a record arrives — " +
-                    "for example a record is only loaded after the records it refers to. Tables in the same round do not depend on each other and are copied side by side. ");
+        var streams = Math.Max(1, plan.MaxConcurrentBatches).ToString(Culture);
+        text.Append(plan.Tables.Any(t => t.ChecksForeignKeysDuringLoad)
+            ? "Why this order: where the target checks connection rules while loading, the tables others point to (their parents) come first, " +
+              "so every connection rule is satisfied when a record arrives — a record is only loaded after the records it refers to. " +
+              $"Everything else starts as soon as one of the {streams} copy streams is free, largest first. "
+            : "Why this order: the rounds follow the connection rules between the tables, the tables others point to (their parents) first, " +
+              "but here every connection rule is added (and checked) " +
+              $"after all records are loaded, so the order cannot break one: the largest tables start first, {streams} copy streams at a time, " +
+              "and a large table is split into ranges copied side by side. ");
         foreach (var deferred in plan.DeferredConstraints.Take(5))
         {
             text.Append(System.Globalization.CultureInfo.InvariantCulture,
                 $"The connection rule {deferred.Name} on {Table(deferred.Table.ToString())} is set aside during the load and re-created (and re-checked) afterwards: {deferred.Reason}. ");
         }
 
-        var dependents = plan.Tables.Where(t => t.DependsOn.Count > 0).Take(4)
+        var dependents = plan.Tables.Where(t => t.ChecksForeignKeysDuringLoad && t.DependsOn.Count > 0).Take(4)
             .Select(t => $"{Table(t.Table.ToString())} waits for {Join([.. t.DependsOn.Select(d => Table(d.ToString()))])}").ToList();
         if (dependents.Count > 0)
         {
