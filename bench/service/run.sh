@@ -5,6 +5,7 @@
 #   SCALE=0.1 bench/service/run.sh       a tenth of that (SCALE multiplies every table)
 #   METHODS="raw pass-through" bench/service/run.sh      a subset of: raw pass-through mapped
 #   RESULTS_FILE=/tmp/try.md bench/service/run.sh         append the results elsewhere (a trial run)
+#   SERVICE_ARGS="--max-concurrent-batches 1" bench/service/run.sh   extra arguments for the CLI's `run`
 #
 # Two throwaway PostgreSQL clusters (source, target) with durable settings (fsync, synchronous_commit and
 # full_page_writes on). Then, in turn:
@@ -32,7 +33,7 @@ scale=${SCALE:-1}
 methods=${METHODS:-raw pass-through mapped}
 customers=$(awk -v s="$scale" 'BEGIN { n = int(75000 * s); if (n < 1) n = 1; print n }')
 tables=(customers orders order_items)
-command_line="SCALE=$scale${METHODS:+ METHODS=\"$methods\"} bench/service/run.sh"
+command_line="SCALE=$scale${METHODS:+ METHODS=\"$methods\"}${SERVICE_ARGS:+ SERVICE_ARGS=\"$SERVICE_ARGS\"} bench/service/run.sh"
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d "${TMPDIR:-/tmp}/migration-bench.XXXXXX")
@@ -197,11 +198,12 @@ run_service() {
 for method in $methods; do
   case "$method" in
     raw) run_raw ;;
-    pass-through) run_service pass-through ;;
+    pass-through) run_service pass-through ${SERVICE_ARGS:-} ;;
     mapped)
       forced=()
       for t in "${tables[@]}"; do forced+=(--force-mapped "public.$t"); done
-      run_service mapped "${forced[@]}"
+      # shellcheck disable=SC2086 # SERVICE_ARGS is a list of CLI arguments
+      run_service mapped "${forced[@]}" ${SERVICE_ARGS:-}
       ;;
     *) log "unknown method $method (known: raw pass-through mapped)"; exit 2 ;;
   esac
