@@ -61,6 +61,8 @@ internal static class CliApp
         root.Subcommands.Add(new ValidateCommand(globals, environment));
         root.Subcommands.Add(new AskCommand(globals, environment));
         root.Subcommands.Add(new ChatCommand(globals, environment));
+        root.Subcommands.Add(new AuditCommand(globals, environment));
+        root.Subcommands.Add(new ApiKeyCommand(globals, environment));
         return root;
     }
 }
