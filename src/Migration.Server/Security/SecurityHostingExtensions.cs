@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Migration.Core.Security;
+using Migration.Guidance.Abstractions;
 using Migration.Server.Audit;
 
 namespace Migration.Server.Security;
@@ -22,6 +23,7 @@ public static class SecurityHostingExtensions
         var section = builder.Configuration.GetSection(SecurityOptions.SectionName);
         services.AddOptions<SecurityOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
+        services.AddSingleton<IGuidanceAuthorizer, RoleGuidanceAuthorizer>();
         var security = section.Get<SecurityOptions>() ?? new SecurityOptions();
 
         var authentication = services.AddAuthentication(MigrationAuthenticationSchemes.Selector)
