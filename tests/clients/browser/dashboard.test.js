@@ -85,10 +85,10 @@ describe('web dashboard in headless Chromium', () => {
   });
 
   it('lists the migration', async () => {
-    await page.goto(`${dashboard()}/`, { waitUntil: 'networkidle0' });
+    await page.goto(`${dashboard()}/`, { waitUntil: 'domcontentloaded' });
     await page.waitForSelector(`[data-migration="${migrationId}"]`, { timeout: 20_000 });
     assert.match(await text(`[data-migration="${migrationId}"] .badge`), /awaiting approval/);
-    assert.match(await text('[data-testid=connection]'), /connected/);
+    await page.waitForFunction(() => /connected/.test(document.querySelector('[data-testid=connection]')?.textContent ?? ''), { timeout: 20_000 });
     await page.screenshot({ path: join(shots, 'dashboard-list.png') });
   });
 
@@ -98,25 +98,25 @@ describe('web dashboard in headless Chromium', () => {
       t.skip('the server was not started with a viewer API key (tests/clients/run.sh does)');
       return;
     }
-    await page.goto(`${dashboard()}/#/m/${encodeURIComponent(migrationId)}`, { waitUntil: 'networkidle0' });
+    await page.goto(`${dashboard()}/#/m/${encodeURIComponent(migrationId)}`, { waitUntil: 'domcontentloaded' });
     try {
-      await page.click('#settings-button');
-      await page.type('#settings input[name=apiKey]', viewerKey);
-      await page.click('#settings button[type=submit]');
+      await page.locator('#settings-button').setTimeout(30_000).click();
+      await page.locator('#settings input[name=apiKey]').setTimeout(30_000).fill(viewerKey);
+      await page.locator('#settings button[type=submit]').setTimeout(30_000).click();
       await page.waitForSelector('[data-decision="plan-approval"] [data-option="approve-and-start"]', { timeout: 20_000 });
-      await page.click('[data-decision="plan-approval"] [data-option="approve-and-start"]');
+      await page.locator('[data-decision="plan-approval"] [data-option="approve-and-start"]').setTimeout(30_000).click();
       await page.waitForFunction(() => document.getElementById('toast').textContent.includes('role may not'), { timeout: 20_000 });
       assert.equal((await client.get(migrationId)).phase, 'MIGRATION_PHASE_AWAITING_APPROVAL');
       await page.screenshot({ path: join(shots, 'dashboard-denied.png') });
     } finally {
       await page.evaluate(() => localStorage.clear());
     }
-    await page.goto(`${dashboard()}/`, { waitUntil: 'networkidle0' });
+    await page.goto(`${dashboard()}/`, { waitUntil: 'domcontentloaded' });
     await page.waitForSelector(`[data-migration="${migrationId}"]`, { timeout: 20_000 });
   });
 
   it('shows the plan approval and answering it starts the migration; progress advances live to completion', async () => {
-    await page.click(`[data-migration="${migrationId}"]`);
+    await page.locator(`[data-migration="${migrationId}"]`).setTimeout(30_000).click();
     await page.waitForSelector('[data-decision="plan-approval"] [data-option="approve-and-start"]', { timeout: 20_000 });
     assert.match(await text('[data-testid=phase]'), /awaiting approval/);
     assert.match(await text('[data-testid=tables]'), /public\.orders/);
@@ -132,7 +132,7 @@ describe('web dashboard in headless Chromium', () => {
       new MutationObserver(read).observe(document.querySelector('[data-testid=summary]'), { subtree: true, childList: true, characterData: true });
       read();
     });
-    await page.click('[data-decision="plan-approval"] [data-option="approve-and-start"]');
+    await page.locator('[data-decision="plan-approval"] [data-option="approve-and-start"]').setTimeout(30_000).click();
 
     await page.waitForFunction(() => (window.progressSeen ?? []).some((v) => /^[1-9][\d,]* \/ 3,400$/.test(v) && v !== '3,400 / 3,400'), { timeout: 60_000 });
     await page.screenshot({ path: join(shots, 'dashboard-running.png'), fullPage: true });
@@ -161,8 +161,8 @@ describe('web dashboard in headless Chromium', () => {
       t.skip('the server does not serve GuidanceService yet (the panel says so)');
       return;
     }
-    await page.type('[data-testid=chat] input[name=question]', 'How many rows were copied?');
-    await page.click('[data-testid=chat] button[type=submit]');
+    await page.locator('[data-testid=chat] input[name=question]').setTimeout(30_000).fill('How many rows were copied?');
+    await page.locator('[data-testid=chat] button[type=submit]').setTimeout(30_000).click();
     await page.waitForSelector('[data-testid=chat-log] .msg.assistant', { timeout: 30_000 });
     const answer = await text('[data-testid=chat-log] .msg.assistant');
     assert.ok(answer.length > 0);
@@ -171,7 +171,7 @@ describe('web dashboard in headless Chromium', () => {
 
   it('fits a phone screen', async () => {
     await page.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-    await page.reload({ waitUntil: 'networkidle0' });
+    await page.reload({ waitUntil: 'domcontentloaded' });
     await page.waitForFunction(() => document.querySelector('[data-testid=phase]')?.textContent.includes('completed'), { timeout: 60_000 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `no horizontal scrolling on a phone (overflow ${overflow}px)`);
