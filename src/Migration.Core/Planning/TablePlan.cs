@@ -43,8 +43,11 @@ public sealed record TablePlan(
         return Paging == PagingStrategy.Keyset
             && KeyColumns.Count == 1
             && EstimatedRows >= 4L * batch.MaxBatchSize
-            && Mapping.Columns.FirstOrDefault(c => c.SourceColumn == KeyColumns[0])?.SourceType is "smallint" or "integer" or "bigint";
+            && IsIntegerKeyType(Mapping.Columns.FirstOrDefault(c => c.SourceColumn == KeyColumns[0])?.SourceType);
     }
+
+    /// <summary>Whether a key column of this PostgreSQL type (as <c>format_type</c> names it) can be paged by arithmetic.</summary>
+    public static bool IsIntegerKeyType(string? type) => type is "smallint" or "integer" or "bigint";
 
     public string PagingDescription => Paging == PagingStrategy.Keyset
         ? $"keyset on ({string.Join(", ", KeyColumns)})"

@@ -8,6 +8,12 @@ internal static class ControlSchemaSql
     /// <summary>First key of the advisory locks taken on control-schema DDL ('MIGR').</summary>
     public const int SchemaLockClass = 0x4D494752;
 
+    /// <summary>
+    /// Transaction-level advisory lock on ($1 migration id, $2 lock name): a table range's pages
+    /// (<c>schema.table#range</c>) or a table's range layout (<c>schema.table#layout</c>).
+    /// </summary>
+    public const string LockMigrationObject = "SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))";
+
     public static string CreateSchema(string schema)
     {
         var s = QualifiedName.QuoteIdentifier(schema);

@@ -26,7 +26,7 @@ internal static class ChunkLayout
             : null;
         await using var target = await dataSources.OpenConnectionAsync(request.TargetConnectionString, cancellationToken);
         await using var transaction = await target.BeginTransactionAsync(cancellationToken);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", target, transaction))
+        await using (var lockCommand = new NpgsqlCommand(ControlSchemaSql.LockMigrationObject, target, transaction))
         {
             lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.MigrationId });
             lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = context.TableName + "#layout" });

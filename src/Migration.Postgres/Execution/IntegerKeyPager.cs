@@ -1,5 +1,6 @@
 using System.Globalization;
 using Migration.Core.Catalog;
+using Migration.Core.Planning;
 using Npgsql;
 
 namespace Migration.Postgres.Execution;
@@ -35,7 +36,7 @@ internal sealed class IntegerKeyPager : IPager
 
     /// <summary>Whether the table's paging key is one column of an integer type.</summary>
     public static bool Supports(TableCopyContext context) =>
-        context.KeyColumns.Count == 1 && context.KeyTypes[0] is "smallint" or "integer" or "bigint";
+        context.KeyColumns.Count == 1 && TablePlan.IsIntegerKeyType(context.KeyTypes[0]);
 
     public bool ExactPageSize => false;
 
@@ -58,7 +59,7 @@ internal sealed class IntegerKeyPager : IPager
         }
 
         var first = _max is null ? null : await ReadKeyAsync(source, transaction, $"SELECT {_key} FROM {_context.Source.Quoted}{filter} ORDER BY {_key} LIMIT 1", cancellationToken);
-        _span = (Int128)Math.Min(Math.Max(1, Math.Floor(pageSize / _rowsPerKey)), long.MaxValue);
+        _span = SpanFor(pageSize);
         if (first is null || (Int128)first.Value - 1 + _span >= _max!.Value)
         {
             // The last page: everything after the checkpoint. Its checkpoint records the real last key of the table.
@@ -87,7 +88,7 @@ internal sealed class IntegerKeyPager : IPager
             transaction,
             $"SELECT {_key} FROM {_context.Source.Quoted} WHERE {(where is null ? upToEnd : $"{where} AND {upToEnd}")} ORDER BY {_key} LIMIT 1",
             cancellationToken);
-        _span = (Int128)Math.Min(Math.Max(1, Math.Floor(pageSize / _rowsPerKey)), long.MaxValue);
+        _span = SpanFor(pageSize);
         var upper = first is null ? end : (long)Int128.Min((Int128)first.Value - 1 + _span, end);
         var upTo = $"{_key} <= {Literal(upper)}";
         return new PageRange(
@@ -96,6 +97,9 @@ internal sealed class IntegerKeyPager : IPager
             IsLast: upper == end,
             $"({Describe(after)}, {Text(upper)}]");
     }
+
+    /// <summary>Keys a page of <paramref name="pageSize"/> rows should span at the density seen last.</summary>
+    private Int128 SpanFor(int pageSize) => (Int128)Math.Min(Math.Max(1, Math.Floor(pageSize / _rowsPerKey)), long.MaxValue);
 
     public void Observe(long rows, PageRange range, IReadOnlyList<string?>? lastKey)
     {

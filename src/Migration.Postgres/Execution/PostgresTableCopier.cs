@@ -314,7 +314,7 @@ public sealed class PostgresTableCopier : ITableCopier
     {
         var request = context.Request;
         await using var batch = new NpgsqlBatch(target, transaction);
-        var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))");
+        var lockCommand = new NpgsqlBatchCommand(ControlSchemaSql.LockMigrationObject);
         lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.MigrationId });
         lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"{context.TableName}#{chunk.ToString(CultureInfo.InvariantCulture)}" });
         batch.BatchCommands.Add(lockCommand);
