@@ -21,6 +21,8 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<NpgsqlDataSourceProvider>();
         services.AddSingleton<IControlStore, PostgresControlStore>();
         services.AddSingleton<ITableCopier, PostgresTableCopier>();
+        // The same engine range by range (range work spread across the servers of a cluster).
+        services.AddSingleton(sp => (IRangeCopier)sp.GetRequiredService<ITableCopier>());
         services.AddSingleton<IRowCounter, PostgresRowCounter>();
         return services;
     }

@@ -80,7 +80,7 @@ internal static class ChunkLayout
         while (await reader.ReadAsync(cancellationToken))
         {
             var end = reader.IsDBNull(2) ? null : reader.GetFieldValue<string?[]>(2);
-            chunks.Add(new CopyChunk(reader.GetInt32(0), end is { Length: > 0 } ? end[0] : null, reader.GetInt64(3), reader.GetInt32(4)));
+            chunks.Add(new CopyChunk(reader.GetInt32(0), end is { Length: > 0 } ? end[0] : null, reader.GetInt64(3), reader.GetInt32(4), reader.GetBoolean(5)));
         }
 
         return chunks;

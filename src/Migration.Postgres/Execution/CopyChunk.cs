@@ -5,4 +5,4 @@ namespace Migration.Postgres.Execution;
 /// checkpoint up to <paramref name="End"/> inclusive (null: to the end of the table). A table copied in one piece is
 /// the single chunk 0 with no end.
 /// </summary>
-internal sealed record CopyChunk(int Number, string? End, long RowsCopied, int Batches);
+internal sealed record CopyChunk(int Number, string? End, long RowsCopied, int Batches, bool Completed = false);

@@ -36,7 +36,7 @@ namespace Migration.Postgres.Execution;
 /// anything else surfaces, PostgreSQL errors as the <see cref="PostgresException"/> itself (SqlState, constraint).</item>
 /// </list>
 /// </summary>
-public sealed class PostgresTableCopier : ITableCopier
+public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
 {
     private const int MaxAttempts = 5;
 
@@ -126,6 +126,48 @@ public sealed class PostgresTableCopier : ITableCopier
         var (rows, batches) = progress.Totals;
         PostgresCopierLog.TableCompleted(_logger, context.TableName, rows, batches, request.Table.WritePath.ToString(), request.Table.Paging.ToString(), stopwatch.ElapsedMilliseconds);
         return new TableCopyResult(context.TableName, rows, batches, stopwatch.Elapsed);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<CopyRangeState>> PrepareRangesAsync(TableCopyRequest request, CancellationToken cancellationToken = default)
+    {
+        var context = await PrepareAsync(request, cancellationToken);
+        var chunks = await ChunkLayout.LoadOrCreateAsync(_dataSources, context, request.Parallelism, cancellationToken);
+        return chunks.Select(c => new CopyRangeState(c.Number, c.RowsCopied, c.Batches, c.Completed)).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<RangeCopyResult> CopyRangeAsync(
+        TableCopyRequest request,
+        int range,
+        Func<BatchResult, CancellationToken, Task> onBatch,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onBatch);
+        var stopwatch = Stopwatch.StartNew();
+        var context = await PrepareAsync(request, cancellationToken);
+        var chunks = await ChunkLayout.LoadOrCreateAsync(_dataSources, context, request.Parallelism, cancellationToken);
+        var chunk = chunks.FirstOrDefault(c => c.Number == range)
+            ?? throw new ArgumentOutOfRangeException(nameof(range), range, $"{context.TableName} has ranges 0..{chunks.Count - 1}.");
+
+        // The range's own totals: the table grain (or whoever dispatched the ranges) adds them up.
+        var progress = new TableProgress([chunk]);
+        await CopyChunkAsync(context, chunk, chunks.Count > 1, progress, onBatch, cancellationToken);
+        var (rows, batches) = progress.Totals;
+        return new RangeCopyResult(context.TableName, range, rows, batches, stopwatch.Elapsed);
+    }
+
+    private async Task<TableCopyContext> PrepareAsync(TableCopyRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var problems = request.Batch.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Invalid batch settings: {string.Join("; ", problems.Select(p => $"{p.Field} {p.Problem}"))}", nameof(request));
+        }
+
+        await _controlStore.EnsureSchemaAsync(request.TargetConnectionString, request.ControlSchema, cancellationToken);
+        return await TableCopyContext.CreateAsync(request, _dataSources, _mappedWriters, cancellationToken);
     }
 
     private async Task CopyChunkAsync(

@@ -1,0 +1,4 @@
+namespace Migration.Core.Execution;
+
+/// <summary>A key range copied to its end: the range's totals as its checkpoint records them (earlier runs included).</summary>
+public sealed record RangeCopyResult(string Table, int Range, long RowsCopied, int Batches, TimeSpan Duration);
