@@ -1,4 +1,5 @@
 using Migration.Core.Catalog;
+using Migration.Core.Mapping;
 
 namespace Migration.Core.Migrations;
 
@@ -15,6 +16,12 @@ public sealed record MigrationOptions
     public IReadOnlyList<string> ForceMappedTables { get; init; } = [];
     public string ControlSchema { get; init; } = "migration_control";
     public bool ValidateBatches { get; init; } = true;
+
+    /// <summary>
+    /// The mapping specification of a schema-changing migration (legacy → modern), or null for a same-schema copy.
+    /// The planner pairs tables and columns by it and attaches each table's part to <see cref="Planning.TableMapping.Spec"/>.
+    /// </summary>
+    public MappingSpec? Mapping { get; init; }
 
     public CatalogFilter Filter => new(IncludeSchemas, ExcludeSchemas, IncludeTables, ExcludeTables);
 
