@@ -1,6 +1,7 @@
 using Migration.Core.Agents;
 using Migration.Core.Execution;
 using Migration.Core.Migrations;
+using Migration.Core.Recovery;
 using Migration.Core.Validation;
 using Orleans.Concurrency;
 
@@ -50,6 +51,18 @@ public interface IOrchestratorGrain : IGrainWithStringKey
     /// ArgumentException (parameter optionId) for an option the decision does not have.
     /// </summary>
     Task<DecisionAnswer> AnswerDecisionAsync(string decisionId, string optionId, string answeredBy, string? reason);
+
+    /// <summary>
+    /// Seed level 4: removes what the migration wrote (the whole migration, or <see cref="RollbackCommand.Tables"/>),
+    /// its checkpoints, control rows and id mappings, in one target transaction committed only when every table's
+    /// count and content checksum equal the recovery point's (Verified false: nothing changed). The whole migration
+    /// ends RolledBack; with Retry the copy runs again; a table rollback alone leaves it Paused.
+    /// Throws InvalidOperationException (FAILED_PRECONDITION) when another server instance is executing it.
+    /// </summary>
+    Task<RollbackResult> RollbackAsync(RollbackCommand command);
+
+    /// <summary>Restores one of the migration's backups into the target (verified before commit); the migration ends RolledBack.</summary>
+    Task<RestoreTestResult> RestoreBackupAsync(string backupId, string requestedBy, string reason);
 
     /// <summary>Makes sure an unfinished migration is being driven (after a restart).</summary>
     Task WakeAsync();

@@ -207,6 +207,8 @@ public sealed partial class OrchestratorGrain(
             throw MigrationErrors.WrongPhase(Id, S.Phase, "start");
         }
 
+        await EnsureNotExecutingElsewhereAsync("start");
+
         // The target may have changed since planning: check the mapping again right before the first write.
         var problems = await GrainFactory.GetGrain<IDataMappingGrain>(Id).VerifyAsync(S.Command!.TargetConnectionString, S.Plan!);
         if (problems.Count > 0)
@@ -393,7 +395,7 @@ public sealed partial class OrchestratorGrain(
         }
 
         _driverStop = new CancellationTokenSource();
-        _driver = DriveAsync(_driverStop.Token);
+        _driver = DriveUnderLeaseAsync(_driverStop.Token);
     }
 
     private async Task StopDriverAsync()
@@ -463,6 +465,7 @@ public sealed partial class OrchestratorGrain(
         var plan = S.Plan!;
         S.ExecutionRunStartedAt = clock.GetUtcNow();
         await controlStore.EnsureSchemaAsync(command.TargetConnectionString, command.Options.ControlSchema, cancellationToken);
+        await CaptureRecoveryPointAsync(cancellationToken);
         if (!S.TargetPrepared)
         {
             await journal.SendAsync(Id, AgentId.Orchestrator, AgentId.MigrationExecution, AgentMessageType.TaskDelegation,
