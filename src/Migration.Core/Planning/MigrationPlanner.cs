@@ -20,7 +20,15 @@ public static class MigrationPlanner
         ArgumentNullException.ThrowIfNull(options);
 
         var problems = new List<PlanProblem>();
+        var spec = options.Mapping is { } mappingSpec ? new SpecPlanning(mappingSpec, source, target, problems) : null;
         var tables = SelectTables(source, options.Filter);
+        if (spec is not null)
+        {
+            // Planned under source names: the target's mapped tables are seen under their source table's name.
+            tables = spec.SelectTables(tables);
+            target = spec.GraphTarget();
+        }
+
         if (tables.Count == 0)
         {
             problems.Add(new PlanProblem(PlanProblemSeverity.Blocking, null, null,
@@ -46,6 +54,7 @@ public static class MigrationPlanner
         // Order along every connection rule that will exist: the source's (for tables we create) and the target's.
         var orderingKeys = tables
             .SelectMany(t => target.FindTable(t.Name) is { } existing ? existing.ForeignKeys : t.ForeignKeys)
+            .Concat(spec?.ReferenceEdges() ?? [])
             .ToList();
         var graph = new DependencyGraph(selected, orderingKeys);
         var deferred = new List<DeferredConstraint>();
@@ -54,6 +63,11 @@ public static class MigrationPlanner
         foreach (var (key, cycle) in graph.CycleBreakingEdges())
         {
             ignored.Add(key.Id);
+            if (key.Name.StartsWith(SpecPlanning.ReferenceEdgePrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             if (existingKeyIds.Contains(key.Id))
             {
                 var why = key.IsSelfReference
@@ -79,6 +93,11 @@ public static class MigrationPlanner
             }
         }
 
+        if (spec is not null)
+        {
+            deferred = deferred.Select(spec.ToTarget).ToList();
+        }
+
         var foreignKeysChecked = foreignKeyMode == ForeignKeyMode.Keep;
         var waves = graph.Waves(ignored);
         var planWaves = new List<PlanWave>();
@@ -89,8 +108,14 @@ public static class MigrationPlanner
             {
                 var table = tables.First(t => t.Name == name);
                 var targetTable = target.FindTable(name);
-                planned.Add(PlanTable(source, table, targetTable, i + 1, graph.ParentsOf(name, ignored), options,
-                    foreignKeysChecked && targetTable is not null && targetTable.ForeignKeys.Count > 0, problems));
+                var tableSpec = spec?.For(name);
+                var tablePlan = PlanTable(source, table, targetTable, i + 1, graph.ParentsOf(name, ignored), options,
+                    foreignKeysChecked && targetTable is not null && targetTable.ForeignKeys.Count > 0, problems, spec);
+                planned.Add(tableSpec is null ? tablePlan : tablePlan with
+                {
+                    // References are rewritten against parents already loaded, so orphans are found against real rows.
+                    ChecksForeignKeysDuringLoad = tablePlan.ChecksForeignKeysDuringLoad || tablePlan.DependsOn.Count > 0,
+                });
             }
 
             planWaves.Add(new PlanWave(i + 1, planned));
@@ -148,9 +173,10 @@ public static class MigrationPlanner
     }
 
     private static TablePlan PlanTable(DatabaseCatalog source, TableInfo table, TableInfo? target, int wave,
-        IReadOnlyList<QualifiedName> parents, MigrationOptions options, bool foreignKeysChecked, List<PlanProblem> problems)
+        IReadOnlyList<QualifiedName> parents, MigrationOptions options, bool foreignKeysChecked, List<PlanProblem> problems,
+        SpecPlanning? spec = null)
     {
-        var mapping = MapColumns(table, target, problems);
+        var mapping = spec?.For(table.Name) is { } tableSpec ? spec.MapColumns(tableSpec, table) : MapColumns(table, target, problems);
         var tableClass = TableClassifier.Classify(table);
         var forced = options.ForcesMapped(table.Name);
         var path = forced || !mapping.IsIdentity ? WritePath.Mapped : WritePath.PassThrough;
@@ -178,7 +204,9 @@ public static class MigrationPlanner
 
         var reason = path == WritePath.PassThrough
             ? "identical columns and types: binary COPY streamed from source to target"
-            : forced ? "mapped path requested for this table" : "columns differ between source and target: rows are mapped";
+            : forced ? "mapped path requested for this table"
+            : mapping.Spec is not null ? $"mapping specification: {mapping.Source} → {mapping.Target}, rows are transformed"
+            : "columns differ between source and target: rows are mapped";
         var format = path == WritePath.PassThrough && NeedsTextFormat(source, table) ? CopyFormat.Text : CopyFormat.Binary;
         if (format == CopyFormat.Text)
         {
