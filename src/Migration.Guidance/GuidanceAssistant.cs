@@ -177,7 +177,7 @@ public sealed partial class GuidanceAssistant(
         {
             LogActionDenied(logger, migrationId, action.Kind, caller.User);
             var denied = $"You are not allowed to {action.Description.Split(" (")[0]}: {permission.Reason} Nothing was changed.";
-            return new GuidanceAnswer(denied, "action") { Action = new ActionResult(action.Kind, false, denied, null) };
+            return new GuidanceAnswer(denied, "action") { Action = new ActionResult(action.Kind, false, denied, null) { Denied = true } };
         }
 
         try

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Migration.Core.Security;
 using Migration.Core.Serialization;
 using Migration.Redis;
 using Orleans.Configuration;
@@ -112,10 +113,14 @@ public static class AgentRuntimeExtensions
     // above), not the provider's default Newtonsoft JSON with type names, which wrote computed LINQ properties of Core
     // records as runtime iterator types it could not read back after a restart.
     private static void ConfigureStorage(OptionsBuilder<RedisStorageOptions> storage, RedisConnectionInfo redis) =>
-        storage.Configure<IConnectionMultiplexer, Serializer>((options, connection, serializer) =>
+        storage.Configure<IConnectionMultiplexer, Serializer, IServiceProvider>((options, connection, serializer, services) =>
         {
             options.ConfigurationOptions = redis.ToConfigurationOptions();
             options.CreateMultiplexer = _ => Task.FromResult<(IConnectionMultiplexer, bool)>((connection, true));
-            options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            IGrainStorageSerializer state = new OrleansGrainStorageSerializer(serializer);
+            // With an encryption key configured (Security:Encryption), state is encrypted at rest.
+            options.GrainStorageSerializer = services.GetService<PayloadProtector>() is { } protector
+                ? new ProtectedGrainStorageSerializer(state, protector)
+                : state;
         });
 }

@@ -28,6 +28,7 @@ public static class ServerHostingExtensions
         {
             // Outermost: refuses methods without a policy and audits the outcome the client sees.
             options.Interceptors.Add<SecurityInterceptor>();
+            options.Interceptors.Add<StreamLimitInterceptor>();
             options.Interceptors.Add<ExceptionMappingInterceptor>();
             options.EnableDetailedErrors = false;
         });

@@ -24,6 +24,7 @@ public static class SecurityHostingExtensions
         services.AddOptions<SecurityOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
         services.AddSingleton<IGuidanceAuthorizer, RoleGuidanceAuthorizer>();
+        services.AddSingleton<OpenStreams>();
         var security = section.Get<SecurityOptions>() ?? new SecurityOptions();
 
         var authentication = services.AddAuthentication(MigrationAuthenticationSchemes.Selector)

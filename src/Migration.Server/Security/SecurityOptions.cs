@@ -19,5 +19,11 @@ public sealed class SecurityOptions
 
     public JwtOptions Jwt { get; set; } = new();
 
+    /// <summary>Streaming calls (watch, chat) open on this server at once; more get RESOURCE_EXHAUSTED.</summary>
+    public int MaxOpenStreams { get; set; } = 2_000;
+
+    /// <summary>Streaming calls one caller (identity, or address when unauthenticated) may hold open at once.</summary>
+    public int MaxOpenStreamsPerCaller { get; set; } = 250;
+
     public bool HasCredentials => ApiKeys.Count > 0 || Jwt.IsConfigured;
 }

@@ -29,6 +29,11 @@ public sealed class SecurityOptionsValidator(IConfiguration configuration) : IVa
         }
 
         ValidateJwt(options.Jwt, failures);
+        if (options.MaxOpenStreams < 1 || options.MaxOpenStreamsPerCaller < 1 || options.MaxOpenStreamsPerCaller > options.MaxOpenStreams)
+        {
+            failures.Add($"Security:MaxOpenStreams ({options.MaxOpenStreams}) and Security:MaxOpenStreamsPerCaller ({options.MaxOpenStreamsPerCaller}) " +
+                         "must be at least 1, the per-caller limit not above the total.");
+        }
 
         if (options.DevelopmentMode && LoopbackAddresses.NonLoopback(configuration) is { Count: > 0 } exposed)
         {

@@ -10,6 +10,7 @@ using Migration.Guidance.Abstractions;
 using Migration.Guidance.Answers;
 using Migration.Guidance.Conversations;
 using Migration.Guidance.Narration;
+using Migration.Server.Audit;
 using Migration.Server.Errors;
 using Migration.Server.Mapping;
 using Migration.Server.Security;
@@ -28,6 +29,7 @@ public sealed partial class GuidanceGrpcService(
     IDecisionHistory history,
     IConversationStore conversations,
     IGuidanceAuthorizer authorizer,
+    IAuditTrail audit,
     ILogger<GuidanceGrpcService> logger) : GuidanceService.GuidanceServiceBase
 {
     private static readonly TimeSpan NarrationWait = TimeSpan.FromSeconds(5);
@@ -41,6 +43,7 @@ public sealed partial class GuidanceGrpcService(
         ValidateText(request.Text, "text");
         var exchange = await assistant.AskAsync(request.MigrationId, NullIfEmpty(request.ConversationId), request.Text,
             Caller(context, request.User), context.CancellationToken);
+        await AuditActionAsync(context, request.MigrationId, exchange.Answer);
         return new AskResponse { ConversationId = exchange.ConversationId, Reply = ToProto(exchange.Answer, request.MigrationId) };
     }
 
@@ -101,6 +104,7 @@ public sealed partial class GuidanceGrpcService(
                 else
                 {
                     answer = await assistant.AnswerInConversationAsync(conversation, message.Text, caller, cancellationToken);
+                    await AuditActionAsync(context, conversation.MigrationId, answer);
                 }
 
                 foreach (var decision in answer.Decisions)
@@ -333,6 +337,25 @@ public sealed partial class GuidanceGrpcService(
         }
 
         return new GuidanceCaller(string.IsNullOrWhiteSpace(claimed) ? $"anonymous@{context.Peer}" : claimed.Trim(), roles);
+    }
+
+    /// <summary>
+    /// A chat-initiated action is a state-changing call like the RPC that does the same: it is audited as
+    /// <c>chat:{Kind}</c> with its outcome (OK, PermissionDenied when the roles did not allow it, FailedPrecondition
+    /// when the migration could not do it).
+    /// </summary>
+    private Task AuditActionAsync(ServerCallContext context, string migrationId, GuidanceAnswer answer)
+    {
+        if (answer.Action is not { } action)
+        {
+            return Task.CompletedTask;
+        }
+
+        var outcome = action.Succeeded ? AuditRecords.Ok
+            : action.Denied ? nameof(StatusCode.PermissionDenied)
+            : nameof(StatusCode.FailedPrecondition);
+        return audit.RecordAsync(AuditRecords.For(context.GetHttpContext(), $"chat:{action.Kind}", migrationId, outcome, action.Message),
+            context.CancellationToken);
     }
 
     private static string? NullIfEmpty(string value) => string.IsNullOrWhiteSpace(value) ? null : value;

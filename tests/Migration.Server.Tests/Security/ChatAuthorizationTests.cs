@@ -34,7 +34,21 @@ public sealed class ChatAuthorizationTests(SecuredServerFixture fixture)
         var plan = await fixture.ClientWithKey("viewer").GetPlanAsync(new GetPlanRequest { MigrationId = id });
         Assert.True(plan.Plan.Approved);
         Assert.Equal($"api-key:approver", plan.Plan.ApprovedBy);
+
+        // Both attempts are in the audit trail as chat actions, with who, how and the outcome.
+        var records = (await Operations("admin").ListAuditRecordsAsync(new ListAuditRecordsRequest { MigrationId = id })).Records
+            .Where(r => r.Action == "chat:ApprovePlan").ToList();
+        Assert.Contains(records, r => r.Actor == "api-key:viewer" && r.Outcome == "PermissionDenied" && r.AuthMethod == "api-key");
+        Assert.Contains(records, r => r.Actor == "api-key:approver" && r.Outcome == "OK");
+        Assert.Equal(2, records.Count);
     }
+
+    private OperationsService.OperationsServiceClient Operations(string role) =>
+        new(fixture.Server.Channel.Intercept(m =>
+        {
+            m.Add("x-api-key", fixture.Keys[role]);
+            return m;
+        }));
 
     private GuidanceService.GuidanceServiceClient Guidance(string role) =>
         new(fixture.Server.Channel.Intercept(m =>

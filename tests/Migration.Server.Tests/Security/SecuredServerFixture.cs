@@ -38,6 +38,9 @@ public sealed class SecuredServerFixture : IAsyncLifetime
     /// <summary>API keys by role ("viewer", "operator", "approver", "admin", "operator+approver").</summary>
     public Dictionary<string, string> Keys { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>A low per-caller stream limit, so the limit itself can be tested.</summary>
+    public const int StreamsPerCaller = 8;
+
     public byte[] SigningKey { get; }
 
     public PostgresServer Postgres => _postgres;
@@ -58,6 +61,7 @@ public sealed class SecuredServerFixture : IAsyncLifetime
             ["Security:Jwt:Audience"] = Audience,
             ["Connections:audit"] = AuditDatabase,
             ["Audit:Connection"] = "audit",
+            ["Security:MaxOpenStreamsPerCaller"] = StreamsPerCaller.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (name, key) in Keys)
         {
