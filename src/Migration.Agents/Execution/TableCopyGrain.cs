@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Migration.Agents.Abstractions;
+using Migration.Agents.Cluster;
 using Migration.Core.Abstractions;
 using Migration.Core.Agents;
 using Migration.Core.Execution;
@@ -10,14 +11,28 @@ using Npgsql;
 namespace Migration.Agents.Execution;
 
 /// <summary>
-/// Copies one table in the background (the copy can take hours; grain calls must not) and reports each committed
-/// page to the orchestrator. Exactly-once does not depend on this grain: every page commits with its checkpoint,
-/// so a second copy of the same table after a failover continues where the first one stopped.
+/// Runs one table as a set of range units: cuts the table into key ranges (once; the cut is recorded in the target),
+/// starts each unfinished range as its own <see cref="IRangeCopyGrain"/> (Orleans places them across the cluster), at
+/// most <see cref="TableCopyRequest.Parallelism"/> at once, adds the ranges' pages up into the table's progress for the
+/// orchestrator, and reports the table complete when every range is. The coordination runs on the grain's own
+/// scheduler; the ranges report pages and outcomes, and are polled every few seconds as well, so that a range whose
+/// silo died (its new activation is idle) is started again on a survivor, where it continues from its checkpoint.
 /// </summary>
-public sealed partial class TableCopyGrain(ITableCopier copier, ILogger<TableCopyGrain> logger) : Grain, ITableCopyGrain
+public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clock, ILogger<TableCopyGrain> logger) : Grain, ITableCopyGrain
 {
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Dictionary<int, (long Rows, int Batches)> _progress = [];
+    private readonly Dictionary<int, RangeCopyResult> _completed = [];
+    private readonly HashSet<int> _started = [];
     private CancellationTokenSource? _stop;
     private Task? _run;
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private (int Range, ErrorContext Error)? _failure;
+    private Channel<BatchResult>? _reports;
+
+    private string Key => this.GetPrimaryKeyString();
 
     public Task StartAsync(TableCopyRequest request)
     {
@@ -27,11 +42,14 @@ public sealed partial class TableCopyGrain(ITableCopier copier, ILogger<TableCop
             return Task.CompletedTask;
         }
 
+        _stop?.Dispose();
         _stop = new CancellationTokenSource();
-        var orchestrator = GrainFactory.GetGrain<IOrchestratorGrain>(request.MigrationId);
+        _failure = null;
+        _completed.Clear();
+        _started.Clear();
+        _progress.Clear();
         DelayDeactivation(TimeSpan.FromDays(7));
-        var token = _stop.Token;
-        _run = Task.Run(() => RunAsync(request, orchestrator, token), CancellationToken.None);
+        _run = RunAsync(request, _stop.Token);
         return Task.CompletedTask;
     }
 
@@ -43,46 +61,111 @@ public sealed partial class TableCopyGrain(ITableCopier copier, ILogger<TableCop
         }
 
         await _stop.CancelAsync();
+        await Task.WhenAll(_started.Select(range => StopRangeAsync(range)));
         try
         {
             await _run.WaitAsync(TimeSpan.FromSeconds(30));
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
-            // The page in flight is still finishing its rollback; the checkpoint is safe either way.
+            // The ranges' pages in flight are rolled back; their checkpoints are safe either way.
         }
     }
 
     public Task<bool> IsRunningAsync() => Task.FromResult(_run is { IsCompleted: false });
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public Task ReportRangeBatchAsync(int range, BatchResult batch)
     {
-        _stop?.Cancel();
-        _stop?.Dispose();
+        ArgumentNullException.ThrowIfNull(batch);
+        if (_reports is null || !_started.Contains(range))
+        {
+            return Task.CompletedTask; // not (or no longer) coordinating: the checkpoints keep the totals
+        }
+
+        _progress[range] = (batch.TableRowsCopied, batch.BatchesCompleted);
+        var (rows, batches) = Totals();
+        _reports.Writer.TryWrite(batch with { TableRowsCopied = rows, BatchesCompleted = batches });
         return Task.CompletedTask;
     }
 
-    private async Task RunAsync(TableCopyRequest request, IOrchestratorGrain orchestrator, CancellationToken cancellationToken)
+    public Task ReportRangeCompletedAsync(RangeCopyResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        _completed[result.Range] = result;
+        _progress[result.Range] = (result.RowsCopied, result.Batches);
+        _wake.TrySetResult();
+        return Task.CompletedTask;
+    }
+
+    public Task ReportRangeFailedAsync(int range, ErrorContext error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        _failure ??= (range, error);
+        _wake.TrySetResult();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _stop?.Cancel();
+        return Task.CompletedTask;
+    }
+
+    private async Task RunAsync(TableCopyRequest request, CancellationToken cancellationToken)
     {
         var table = request.Table.Table.ToString();
-        // Pages are reported in order by one sender, without holding up the copy: the next page starts while the
-        // orchestrator records the last one (the checkpoints in the target, not these reports, are the truth).
-        var reports = Channel.CreateUnbounded<BatchResult>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var sender = SendReportsAsync(reports.Reader, orchestrator, request.MigrationId, table);
+        var orchestrator = GrainFactory.GetGrain<IOrchestratorGrain>(request.MigrationId);
+        var started = clock.GetTimestamp();
+        _reports = Channel.CreateUnbounded<BatchResult>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var sender = SendReportsAsync(_reports.Reader, orchestrator, request.MigrationId, table);
         try
         {
-            TableCopyResult result;
-            try
+            var ranges = await copier.PrepareRangesAsync(request, cancellationToken);
+            foreach (var range in ranges)
             {
-                result = await copier.CopyAsync(request, (batch, _) => reports.Writer.WriteAsync(batch, CancellationToken.None).AsTask(), cancellationToken);
-            }
-            finally
-            {
-                reports.Writer.TryComplete();
-                await sender;
+                _progress[range.Number] = (range.RowsCopied, range.Batches);
+                if (range.Completed)
+                {
+                    _completed[range.Number] = new RangeCopyResult(table, range.Number, range.RowsCopied, range.Batches, TimeSpan.Zero);
+                }
             }
 
-            await orchestrator.ReportTableCompletedAsync(result);
+            var waiting = new Queue<int>(ranges.Where(r => !r.Completed).Select(r => r.Number));
+            var slots = Math.Max(1, request.Parallelism);
+            if (ranges.Count > 1)
+            {
+                LogRanges(logger, request.MigrationId, table, ranges.Count, waiting.Count, Math.Min(slots, waiting.Count));
+            }
+
+            while (_completed.Count < ranges.Count)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (_failure is var (failedRange, error))
+                {
+                    await Task.WhenAll(_started.Where(r => r != failedRange && !_completed.ContainsKey(r)).Select(r => StopRangeAsync(r)));
+                    await ReportFailedAsync(orchestrator, request.MigrationId, table, error);
+                    return;
+                }
+
+                while (waiting.Count > 0 && _started.Count(r => !_completed.ContainsKey(r)) < slots)
+                {
+                    var range = waiting.Dequeue();
+                    _started.Add(range);
+                    await GrainFailover.CallAsync(() => RangeGrain(range).StartAsync(request, range), clock, cancellationToken);
+                }
+
+                _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                await Task.WhenAny(_wake.Task, Task.Delay(PollInterval, clock, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
+                await PollAsync(request, cancellationToken);
+            }
+
+            _reports.Writer.TryComplete();
+            await sender;
+            var (rows, batches) = Totals();
+            var result = new TableCopyResult(table, rows, batches, clock.GetElapsedTime(started));
+            LogTableCompleted(logger, request.MigrationId, table, rows, ranges.Count);
+            await GrainFailover.CallAsync(() => orchestrator.ReportTableCompletedAsync(result), clock, CancellationToken.None);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -92,27 +175,71 @@ public sealed partial class TableCopyGrain(ITableCopier copier, ILogger<TableCop
         {
             LogFailed(logger, request.MigrationId, table, ex);
             var postgres = ex as PostgresException ?? ex.InnerException as PostgresException;
-            var error = new ErrorContext(
-                AgentId.MigrationExecution,
-                MigrationPhase.Execution,
-                $"copy {table}",
-                null,
-                0,
-                postgres?.MessageText ?? ex.Message,
-                postgres?.SqlState,
-                postgres?.ConstraintName,
-                postgres?.Detail,
+            await ReportFailedAsync(orchestrator, request.MigrationId, table, new ErrorContext(
+                AgentId.MigrationExecution, MigrationPhase.Execution, $"copy {table}", null, 0, postgres?.MessageText ?? ex.Message,
+                postgres?.SqlState, postgres?.ConstraintName, postgres?.Detail,
                 ["fix the cause and resume the migration (it continues from the last committed page)", "cancel the migration"],
-                $"table {table}: copy stopped; every committed page is kept with its checkpoint",
-                EscalationLevel: 2);
+                $"table {table}: copy stopped; every committed page is kept with its checkpoint", EscalationLevel: 2));
+        }
+        finally
+        {
+            _reports.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Asks every running range how it is; a range found idle lost its silo and is started again.</summary>
+    private async Task PollAsync(TableCopyRequest request, CancellationToken cancellationToken)
+    {
+        foreach (var range in _started.Where(r => !_completed.ContainsKey(r)).ToList())
+        {
+            RangeRunStatus status;
             try
             {
-                await orchestrator.ReportTableFailedAsync(table, error);
+                status = await RangeGrain(range).GetStatusAsync().WaitAsync(StatusTimeout, cancellationToken);
             }
-            catch (Exception reportError)
+            catch (Exception ex) when (GrainFailover.IsFailover(ex) || ex is TimeoutException)
             {
-                LogFailed(logger, request.MigrationId, table, reportError);
+                continue; // its silo is going away: asked again at the next poll, by then reactivated elsewhere
             }
+
+            switch (status.State)
+            {
+                case RangeRunState.Completed when status.Result is { } result:
+                    _completed[range] = result;
+                    _progress[range] = (result.RowsCopied, result.Batches);
+                    break;
+                case RangeRunState.Failed when status.Error is { } error:
+                    _failure ??= (range, error);
+                    break;
+                case RangeRunState.Idle or RangeRunState.Stopped:
+                    LogRangeRestarted(logger, request.MigrationId, request.Table.Table.ToString(), range, status.Silo);
+                    await GrainFailover.CallAsync(() => RangeGrain(range).StartAsync(request, range), clock, cancellationToken);
+                    break;
+            }
+        }
+    }
+
+    private async Task StopRangeAsync(int range)
+    {
+        try
+        {
+            await GrainFailover.CallAsync(() => RangeGrain(range).StopAsync(), clock, CancellationToken.None, TimeSpan.FromSeconds(20));
+        }
+        catch (Exception ex)
+        {
+            LogStopFailed(logger, Key, range, ex);
+        }
+    }
+
+    private async Task ReportFailedAsync(IOrchestratorGrain orchestrator, string migrationId, string table, ErrorContext error)
+    {
+        try
+        {
+            await GrainFailover.CallAsync(() => orchestrator.ReportTableFailedAsync(table, error), clock, CancellationToken.None);
+        }
+        catch (Exception reportError)
+        {
+            LogFailed(logger, migrationId, table, reportError);
         }
     }
 
@@ -122,18 +249,34 @@ public sealed partial class TableCopyGrain(ITableCopier copier, ILogger<TableCop
         {
             try
             {
-                await orchestrator.ReportBatchAsync(batch);
+                await GrainFailover.CallAsync(() => orchestrator.ReportBatchAsync(batch), clock, CancellationToken.None, TimeSpan.FromSeconds(5));
             }
             catch (Exception ex)
             {
-                // Progress only: the table's totals are re-read from its checkpoint when it completes or resumes.
+                // Progress only: the table's totals are re-read from its checkpoints when it completes or resumes.
                 LogReportFailed(logger, migrationId, table, batch.BatchId, ex);
             }
         }
     }
 
+    private (long Rows, int Batches) Totals() => (_progress.Values.Sum(p => p.Rows), _progress.Values.Sum(p => p.Batches));
+
+    private IRangeCopyGrain RangeGrain(int range) => GrainFactory.GetGrain<IRangeCopyGrain>($"{Key}#{range}");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "[{MigrationId}] {Table}: {Ranges} key ranges, {Unfinished} unfinished, {Concurrent} copied at once")]
+    private static partial void LogRanges(ILogger logger, string migrationId, string table, int ranges, int unfinished, int concurrent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "[{MigrationId}] range {Range} of {Table} was not running any more (now on silo {Silo}); started it again from its checkpoint")]
+    private static partial void LogRangeRestarted(ILogger logger, string migrationId, string table, int range, string silo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "[{MigrationId}] {Table} completed: {Rows} rows in {Ranges} range(s)")]
+    private static partial void LogTableCompleted(ILogger logger, string migrationId, string table, long rows, int ranges);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "[{MigrationId}] could not report page {BatchId} of {Table}")]
     private static partial void LogReportFailed(ILogger logger, string migrationId, string table, string batchId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "[{Table}] could not stop range {Range}")]
+    private static partial void LogStopFailed(ILogger logger, string table, int range, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "[{MigrationId}] copy of {Table} stopped on request")]
     private static partial void LogStopped(ILogger logger, string migrationId, string table);

@@ -1,4 +1,5 @@
 using Migration.Agents.Abstractions;
+using Migration.Agents.Cluster;
 using Migration.Agents.Messaging;
 using Migration.Core.Abstractions;
 using Migration.Core.Agents;
@@ -33,7 +34,7 @@ public sealed partial class OrchestratorGrain(
 {
     private const string ReminderName = "drive";
     private static readonly TimeSpan StateSaveInterval = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan WorkerCheckInterval = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan WorkerCheckInterval = TimeSpan.FromSeconds(5);
 
     private readonly Dictionary<string, TaskCompletionSource<bool>> _tableDone = new(StringComparer.Ordinal);
     private CancellationTokenSource? _driverStop;
@@ -407,7 +408,7 @@ public sealed partial class OrchestratorGrain(
 
         foreach (var table in S.Tables.Where(t => t.Value.Status == TableStatus.Running))
         {
-            await TableGrain(table.Key).StopAsync();
+            await GrainFailover.CallAsync(() => TableGrain(table.Key).StopAsync(), clock, CancellationToken.None);
             table.Value.Status = TableStatus.Pending;
             CompleteWait(table.Key, false);
         }
@@ -451,6 +452,10 @@ public sealed partial class OrchestratorGrain(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             LogDriverStopped(logger, Id);
+        }
+        catch (Exception ex) when (GrainFailover.IsFailover(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            await RedriveAfterFailoverAsync(ex, cancellationToken);
         }
         catch (Exception ex)
         {
@@ -563,17 +568,17 @@ public sealed partial class OrchestratorGrain(
             Parallelism = streams,
         };
         var worker = TableGrain(name);
-        await worker.StartAsync(request);
+        await GrainFailover.CallAsync(() => worker.StartAsync(request), clock, cancellationToken);
 
         // Wait for the worker's report; meanwhile make sure it is still alive (a silo may have died with it).
         while (!done.Task.IsCompleted)
         {
             await Task.WhenAny(done.Task, Task.Delay(WorkerCheckInterval, clock, cancellationToken));
             cancellationToken.ThrowIfCancellationRequested();
-            if (!done.Task.IsCompleted && !await worker.IsRunningAsync() && !done.Task.IsCompleted)
+            if (!done.Task.IsCompleted && !await GrainFailover.CallAsync(worker.IsRunningAsync, clock, cancellationToken) && !done.Task.IsCompleted)
             {
                 LogWorkerRestarted(logger, Id, name);
-                await worker.StartAsync(request);
+                await GrainFailover.CallAsync(() => worker.StartAsync(request), clock, cancellationToken);
             }
         }
 

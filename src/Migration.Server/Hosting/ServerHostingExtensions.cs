@@ -6,6 +6,7 @@ using Migration.Redis.Hosting;
 using Migration.Server.Connections;
 using Migration.Server.Dashboard;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Migration.Server.Cluster;
 using Migration.Server.Errors;
 using Migration.Server.Health;
 using Migration.Server.Recovery;
@@ -30,6 +31,8 @@ public static class ServerHostingExtensions
             options.Interceptors.Add<SecurityInterceptor>();
             options.Interceptors.Add<StreamLimitInterceptor>();
             options.Interceptors.Add<ExceptionMappingInterceptor>();
+            // Innermost: runs a unary call again when its agent's server died under it (clustered).
+            options.Interceptors.Add<GrainFailoverInterceptor>();
             options.EnableDetailedErrors = false;
         });
         builder.Services.AddGrpcReflection();
