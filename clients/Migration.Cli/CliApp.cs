@@ -58,6 +58,8 @@ internal static class CliApp
         root.Subcommands.Add(new PauseCommand(globals, environment));
         root.Subcommands.Add(new ResumeCommand(globals, environment));
         root.Subcommands.Add(new CancelCommand(globals, environment));
+        root.Subcommands.Add(new RollbackCommand(globals, environment));
+        root.Subcommands.Add(new RestoreCommand(globals, environment));
         root.Subcommands.Add(new ValidateCommand(globals, environment));
         root.Subcommands.Add(new AskCommand(globals, environment));
         root.Subcommands.Add(new ChatCommand(globals, environment));

@@ -49,6 +49,7 @@ public static class ServerHostingExtensions
         builder.AddMigrationAgentRuntime(redis);
         builder.Services.AddMigrationAgents();
         builder.Services.AddMigrationPostgres();
+        builder.Services.AddMigrationRecovery(builder.Configuration);
         builder.Services.AddMigrationGuidance(builder.Configuration);
         builder.Services.AddHostedService<MigrationRecoveryService>();
         builder.AddMigrationTelemetry();
@@ -64,6 +65,7 @@ public static class ServerHostingExtensions
         app.UseMigrationSecurity();
         app.MapGrpcService<MigrationGrpcService>();
         app.MapGrpcService<GuidanceGrpcService>();
+        app.MapGrpcService<RecoveryGrpcService>();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().RequireAuthorization(MigrationPolicies.View);
         app.MapMigrationObservability();
