@@ -4,6 +4,7 @@ using Migration.Postgres.Catalog;
 using Migration.Postgres.Control;
 using Migration.Postgres.Counting;
 using Migration.Postgres.Execution;
+using Migration.Postgres.Mapping;
 using Migration.Postgres.Schema;
 using Migration.Postgres.Validation;
 
@@ -24,6 +25,7 @@ public static class PostgresServiceCollectionExtensions
         // The same engine range by range (range work spread across the servers of a cluster).
         services.AddSingleton(sp => (IRangeCopier)sp.GetRequiredService<ITableCopier>());
         services.AddSingleton<IRowCounter, PostgresRowCounter>();
+        services.AddSingleton<IMappingProbe, PostgresMappingProbe>();
         return services;
     }
 }

@@ -23,4 +23,8 @@ public interface IMappingProbe
     /// </summary>
     Task<IReadOnlyList<SampledColumn>> SampleAsync(string connectionString, QualifiedName table, IReadOnlyList<string> columns, int maxDistinct,
         CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="limit"/> rows of a small table, every column as text (NULL as null), in key order.</summary>
+    Task<IReadOnlyList<IReadOnlyList<string?>>> ReadRowsAsync(string connectionString, QualifiedName table, IReadOnlyList<string> columns, int limit,
+        CancellationToken cancellationToken = default);
 }
