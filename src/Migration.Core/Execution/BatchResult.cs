@@ -9,4 +9,8 @@ public sealed record BatchResult(
     long TableRowsCopied,
     int BatchesCompleted,
     int NextBatchSize,
-    bool Validated);
+    bool Validated)
+{
+    /// <summary>Rows of this page set aside in the quarantine (its other rows committed).</summary>
+    public int RowsQuarantined { get; init; }
+}

@@ -20,4 +20,7 @@ public sealed record TableCopyRequest(
     bool ValidateBatches)
 {
     public int Parallelism { get; init; } = 1;
+
+    /// <summary>How many bad rows the table may set aside before the copy stops for a decision (seed L1 → L3).</summary>
+    public ErrorBudget ErrorBudget { get; init; } = ErrorBudget.Default;
 }

@@ -65,6 +65,7 @@ internal static class ControlSchemaSql
             CREATE INDEX IF NOT EXISTS quarantine_migration_table_idx ON {s}.quarantine (migration_id, table_name);
             CREATE INDEX IF NOT EXISTS migration_mappings_batch_idx ON {s}.migration_mappings (migration_batch);
             ALTER TABLE {s}.checkpoints ADD COLUMN IF NOT EXISTS range_end text[];
+            {Quarantine.QuarantineSql.AddColumns(s)}
             """;
     }
 

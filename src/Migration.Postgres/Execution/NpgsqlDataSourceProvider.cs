@@ -8,7 +8,7 @@ namespace Migration.Postgres.Execution;
 /// pools). Every connection it hands out runs with the session settings that make text renderings of values exact
 /// and stable: <c>TimeZone=UTC</c>, <c>extra_float_digits=3</c>, <c>DateStyle=ISO, MDY</c>,
 /// <c>IntervalStyle=postgres</c> and <c>statement_timeout=0</c> (appended to any <c>Options</c> already in the
-/// connection string). Pool sizes and timeouts come from the connection string (Minimum/Maximum Pool Size, Timeout).
+/// connection string; a <c>statement_timeout</c> set there explicitly is kept). Pool sizes and timeouts come from the connection string (Minimum/Maximum Pool Size, Timeout).
 /// </summary>
 public sealed class NpgsqlDataSourceProvider : IAsyncDisposable, IDisposable
 {
@@ -99,7 +99,12 @@ public sealed class NpgsqlDataSourceProvider : IAsyncDisposable, IDisposable
         var csb = builder.ConnectionStringBuilder;
         csb.Pooling = true;
         csb.Enlist = false;
-        csb.Options = string.IsNullOrWhiteSpace(csb.Options) ? SessionOptions : $"{csb.Options} {SessionOptions}";
+        // A statement timeout the connection string asks for explicitly is kept (the copier retries a timed-out page
+        // with half the rows); otherwise none, whatever the server's default.
+        var options = csb.Options?.Contains("statement_timeout", StringComparison.Ordinal) == true
+            ? SessionOptions.Replace(" -c statement_timeout=0", "", StringComparison.Ordinal)
+            : SessionOptions;
+        csb.Options = string.IsNullOrWhiteSpace(csb.Options) ? options : $"{csb.Options} {options}";
         if (string.IsNullOrEmpty(csb.ApplicationName))
         {
             csb.ApplicationName = "migration-grpc";

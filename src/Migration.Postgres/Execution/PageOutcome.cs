@@ -9,4 +9,8 @@ internal sealed record PageOutcome(
     bool TableCompleted,
     bool WasAlreadyComplete,
     string BatchId,
-    string Range);
+    string Range)
+{
+    /// <summary>Rows of the page set aside in the quarantine (the page was bisected).</summary>
+    public long Quarantined { get; init; }
+}

@@ -156,25 +156,29 @@ internal static class PassThroughPipe
         }
     }
 
+    // The import is abandoned because of an earlier error, which the caller rethrows and the retry policy judges; the
+    // transaction rolls back regardless. When that error broke a connection (a backend terminated mid-page), Npgsql's
+    // cancel and dispose can fail in their own clean-up (a NullReferenceException from NpgsqlRawCopyStream.Cleanup
+    // was seen): nothing here may replace the original error.
     private static async Task CancelQuietlyAsync(NpgsqlRawCopyStream writer)
     {
         try
         {
             await writer.CancelAsync();
         }
-        catch (NpgsqlException)
-        {
-            // The import is being abandoned because of an earlier error; the transaction rolls back regardless.
-        }
-        catch (ObjectDisposedException)
+        catch (Exception ex) when (IsCleanupFailure(ex))
         {
         }
-        catch (InvalidOperationException)
-        {
-        }
-        finally
+
+        try
         {
             await writer.DisposeAsync();
         }
+        catch (Exception ex) when (IsCleanupFailure(ex))
+        {
+        }
     }
+
+    private static bool IsCleanupFailure(Exception exception) =>
+        exception is NpgsqlException or ObjectDisposedException or InvalidOperationException or NullReferenceException or IOException;
 }

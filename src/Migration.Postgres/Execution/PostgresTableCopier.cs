@@ -8,6 +8,7 @@ using Migration.Core.Execution;
 using Migration.Core.Migrations;
 using Migration.Core.Planning;
 using Migration.Postgres.Control;
+using Migration.Postgres.Quarantine;
 using Npgsql;
 using Polly;
 using Polly.Retry;
@@ -34,6 +35,8 @@ namespace Migration.Postgres.Execution;
 /// complete is durable.</item>
 /// <item>Transient failures are retried (Polly: exponential backoff with jitter, 5 attempts) with the page halved;
 /// anything else surfaces, PostgreSQL errors as the <see cref="PostgresException"/> itself (SqlState, constraint).</item>
+/// <item>A page that fails on its data (SQLSTATE classes 22, 23) is written again by <see cref="BadRowIsolator"/>:
+/// bisected until the bad rows are set aside in the quarantine, within the table's <see cref="ErrorBudget"/>.</item>
 /// </list>
 /// </summary>
 public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
@@ -44,14 +47,23 @@ public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
     private readonly IControlStore _controlStore;
     private readonly ILogger<PostgresTableCopier> _logger;
     private readonly MappedWriterCache _mappedWriters = new();
+    private readonly CopyResilienceMetrics _metrics;
+    private readonly BadRowIsolator _isolator;
 
-    public PostgresTableCopier(NpgsqlDataSourceProvider dataSources, IControlStore controlStore, ILogger<PostgresTableCopier>? logger = null)
+    public PostgresTableCopier(
+        NpgsqlDataSourceProvider dataSources,
+        IControlStore controlStore,
+        ILogger<PostgresTableCopier>? logger = null,
+        QuarantineWriter? quarantine = null,
+        CopyResilienceMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(dataSources);
         ArgumentNullException.ThrowIfNull(controlStore);
         _dataSources = dataSources;
         _controlStore = controlStore;
         _logger = logger ?? NullLogger<PostgresTableCopier>.Instance;
+        _metrics = metrics ?? new CopyResilienceMetrics();
+        _isolator = new BadRowIsolator(dataSources, quarantine ?? new QuarantineWriter(), _metrics, _logger);
     }
 
     /// <summary>Base delay of the retry backoff (exponential with jitter).</summary>
@@ -125,7 +137,10 @@ public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
 
         var (rows, batches) = progress.Totals;
         PostgresCopierLog.TableCompleted(_logger, context.TableName, rows, batches, request.Table.WritePath.ToString(), request.Table.Paging.ToString(), stopwatch.ElapsedMilliseconds);
-        return new TableCopyResult(context.TableName, rows, batches, stopwatch.Elapsed);
+        return new TableCopyResult(context.TableName, rows, batches, stopwatch.Elapsed)
+        {
+            RowsQuarantined = await _isolator.CountAsync(request, cancellationToken),
+        };
     }
 
     /// <inheritdoc />
@@ -193,9 +208,22 @@ public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
         {
             cancellationToken.ThrowIfCancellationRequested();
             var expected = last;
-            var outcome = await pipeline.ExecuteAsync(
-                async token => await CopyPageAsync(page, controller.Current, expected, first, token),
-                cancellationToken);
+            PageOutcome outcome;
+            try
+            {
+                outcome = await pipeline.ExecuteAsync(
+                    async token => await CopyPageAsync(page, controller.Current, expected, first, false, token),
+                    cancellationToken);
+            }
+            catch (Exception ex) when (request.ErrorBudget.IsolationEnabled && DataErrors.Reason(ex) is { } reason)
+            {
+                // Seed L1: the page failed on its data; write it again, bisected, setting the bad rows aside.
+                BadRowLog.Isolating(_logger, context.TableName, $"after {expected?.Range ?? "the start"}", reason.SqlState);
+                outcome = await pipeline.ExecuteAsync(
+                    async token => await CopyPageAsync(page, controller.Current, expected, first, true, token),
+                    cancellationToken);
+            }
+
             first = false;
             last = outcome;
             var (tableRows, tableBatches) = progress.Record(chunk.Number, outcome.TableRowsCopied, outcome.BatchesCompleted);
@@ -207,11 +235,14 @@ public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
             var next = outcome.Rows > 0
                 ? controller.Record(pager.ExactPageSize || outcome.TableCompleted ? (int)Math.Min(outcome.Rows, int.MaxValue) : controller.Current, outcome.Duration)
                 : controller.Current;
-            if (outcome.Rows > 0)
+            if (outcome.Rows > 0 || outcome.Quarantined > 0)
             {
                 PostgresCopierLog.PageCommitted(_logger, outcome.BatchId, outcome.Rows, outcome.Range, (long)outcome.Duration.TotalMilliseconds, next);
                 await report(
-                    new BatchResult(context.TableName, outcome.BatchId, (int)outcome.Rows, outcome.Duration, tableRows, tableBatches, next, request.ValidateBatches),
+                    new BatchResult(context.TableName, outcome.BatchId, (int)outcome.Rows, outcome.Duration, tableRows, tableBatches, next, request.ValidateBatches)
+                    {
+                        RowsQuarantined = (int)outcome.Quarantined,
+                    },
                     cancellationToken);
             }
 
@@ -236,6 +267,8 @@ public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
                 {
                     var size = controller.Halve();
                     var exception = args.Outcome.Exception!;
+                    _metrics.Retries.Add(1, new KeyValuePair<string, object?>("migration.table", context.TableName),
+                        new KeyValuePair<string, object?>("error.sql_state", (exception as PostgresException)?.SqlState));
                     if (TransientPostgresErrors.IsConnectionLoss(exception))
                     {
                         _dataSources.Get(context.Request.SourceConnectionString).Clear();
@@ -253,6 +286,7 @@ public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
         int pageSize,
         PageOutcome? previous,
         bool first,
+        bool isolate,
         CancellationToken cancellationToken)
     {
         var (context, chunk, sql, pager) = (page.Table, page.Chunk, page.Sql, page.Pager);
@@ -287,7 +321,14 @@ public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
         var range = await pager.NextAsync(source, sourceTransaction, checkpoint.LastKey, pageSize, cancellationToken);
 
         long rows;
-        if (request.Table.WritePath == WritePath.PassThrough)
+        IsolatedPage? isolated = null;
+        if (isolate)
+        {
+            var id = BatchId(page, checkpoint.Batches + 1);
+            isolated = await _isolator.WriteAsync(page, range, target, targetTransaction, id, checkpoint.RowsCopied, cancellationToken);
+            rows = isolated.Written;
+        }
+        else if (request.Table.WritePath == WritePath.PassThrough)
         {
             rows = await PassThroughPipe.CopyAsync(source, target, sql.CopyOut(range), sql.CopyIn, context.Binary, cancellationToken);
         }
@@ -299,10 +340,8 @@ public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
         }
 
         pager.Observe(rows, range, checkpoint.LastKey);
-        var batches = checkpoint.Batches + (rows > 0 ? 1 : 0);
-        var batchId = page.Ranged
-            ? string.Create(CultureInfo.InvariantCulture, $"{context.TableName}#{chunk}.{batches}")
-            : string.Create(CultureInfo.InvariantCulture, $"{context.TableName}#{batches}");
+        var batches = checkpoint.Batches + (rows > 0 || isolated?.Quarantined > 0 ? 1 : 0);
+        var batchId = BatchId(page, batches);
         var total = checkpoint.RowsCopied + rows;
 
         // Validation count, checkpoint upsert (and the commit mode) in one round trip, then commit (or roll back on a mismatch).
@@ -332,7 +371,7 @@ public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
             if (validate)
             {
                 await result.ReadAsync(cancellationToken);
-                var counted = result.GetInt64(0) - insertedBefore;
+                var counted = result.GetInt64(0) - insertedBefore - (isolated?.DiscardedInserts ?? 0);
                 if (counted != rows)
                 {
                     PostgresCopierLog.ValidationFailed(_logger, batchId, context.TableName, rows, counted);
@@ -343,8 +382,15 @@ public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
         }
 
         await targetTransaction.CommitAsync(cancellationToken);
-        return new PageOutcome(rows, Stopwatch.GetElapsedTime(started), total, batches, range.IsLast, false, batchId, range.Description);
+        return new PageOutcome(rows, Stopwatch.GetElapsedTime(started), total, batches, range.IsLast, false, batchId, range.Description)
+        {
+            Quarantined = isolated?.Quarantined ?? 0,
+        };
     }
+
+    private static string BatchId(PageContext page, int batches) => page.Ranged
+        ? string.Create(CultureInfo.InvariantCulture, $"{page.Table.TableName}#{page.Chunk}.{batches}")
+        : string.Create(CultureInfo.InvariantCulture, $"{page.Table.TableName}#{batches}");
 
     private static async Task<(CommittedCheckpoint Checkpoint, long InsertedBefore)> LockAndReadCheckpointAsync(
         NpgsqlConnection target,

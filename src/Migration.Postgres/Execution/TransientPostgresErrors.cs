@@ -5,7 +5,8 @@ namespace Migration.Postgres.Execution;
 /// <summary>
 /// Which failures a page may be retried after (seed L1 self-recovery): connection exceptions (class 08),
 /// serialization failures and deadlocks (40001, 40P01), too many connections (53300), administrator shutdown
-/// (57P01) and a cancelled statement (57014); and a broken connection that the server never answered for.
+/// (57P01), a cancelled statement (57014: statement timeout) and a lock not obtained in time (55P03: lock timeout);
+/// and a broken connection that the server never answered for.
 /// </summary>
 public static class TransientPostgresErrors
 {
@@ -17,7 +18,7 @@ public static class TransientPostgresErrors
     };
 
     public static bool IsTransientSqlState(string? sqlState) => sqlState is not null &&
-        (sqlState.StartsWith("08", StringComparison.Ordinal) || sqlState is "40001" or "40P01" or "53300" or "57P01" or "57014");
+        (sqlState.StartsWith("08", StringComparison.Ordinal) || sqlState is "40001" or "40P01" or "53300" or "57P01" or "57014" or "55P03");
 
     /// <summary>True when the connection itself was lost, so the pool is refreshed before the next attempt.</summary>
     public static bool IsConnectionLoss(Exception exception) => exception switch

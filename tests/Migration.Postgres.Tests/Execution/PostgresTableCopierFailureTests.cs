@@ -128,7 +128,7 @@ public sealed class PostgresTableCopierFailureTests(PostgresServer server) : Cop
     [Theory]
     [InlineData(WritePath.PassThrough)]
     [InlineData(WritePath.Mapped)]
-    public async Task CopyAsync_ConstraintViolation_SurfacesPostgresExceptionWithoutRetrying(WritePath path)
+    public async Task CopyAsync_ConstraintViolationWithIsolationOff_SurfacesPostgresExceptionWithoutRetrying(WritePath path)
     {
         var (source, target) = await CopyTestKit.CreateDatabasesAsync(server, "cp_check");
         await PostgresServer.ExecuteAsync(source, "CREATE TABLE items (id int PRIMARY KEY, qty int); INSERT INTO items SELECT g, g - 500 FROM generate_series(1, 600) g");
@@ -137,7 +137,7 @@ public sealed class PostgresTableCopierFailureTests(PostgresServer server) : Cop
         var batches = new List<BatchResult>();
 
         var error = await Assert.ThrowsAsync<PostgresException>(() =>
-            Copier.CopyAsync(CopyTestKit.Request("check", source, target, plan), CopyTestKit.Collect(batches)));
+            Copier.CopyAsync(CopyTestKit.Request("check", source, target, plan) with { ErrorBudget = ErrorBudget.IsolationOff }, CopyTestKit.Collect(batches)));
 
         Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
         Assert.Equal("qty_positive", error.ConstraintName);

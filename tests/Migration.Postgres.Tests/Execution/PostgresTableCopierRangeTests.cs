@@ -79,7 +79,7 @@ public sealed class PostgresTableCopierRangeTests(PostgresServer server) : Copie
         await PostgresServer.ExecuteAsync(target, "ALTER TABLE items ADD CONSTRAINT label_not_bad CHECK (label <> 'bad')");
         await PostgresServer.ExecuteAsync(source, "INSERT INTO items SELECT g, CASE WHEN g = 4500 THEN 'bad' ELSE 'item ' || g END FROM generate_series(1, 5000) g");
         var plan = await CopyTestKit.PlanAsync(source, "items", WritePath.PassThrough, ["id"]) with { EstimatedRows = 5000 };
-        var request = CopyTestKit.Request("ranges", source, target, plan) with { Parallelism = 2 };
+        var request = CopyTestKit.Request("ranges", source, target, plan) with { Parallelism = 2, ErrorBudget = ErrorBudget.IsolationOff };
 
         var error = await Assert.ThrowsAsync<PostgresException>(() => Copier.CopyAsync(request, CopyTestKit.Collect([])));
 
