@@ -90,13 +90,13 @@ public static class AgentRuntimeExtensions
             }
         });
 
-        // A dead silo is noticed in seconds rather than minutes, so its grains (a migration's orchestrator among
-        // them) are reactivated elsewhere quickly.
+        // A dead silo is noticed in seconds rather than minutes, so its grains (a migration's orchestrator, its
+        // table and range agents) are reactivated elsewhere quickly.
         silo.Configure<ClusterMembershipOptions>(membership =>
         {
-            membership.ProbeTimeout = TimeSpan.FromSeconds(3);
-            membership.NumMissedProbesLimit = 2;
-            membership.TableRefreshTimeout = TimeSpan.FromSeconds(10);
+            membership.ProbeTimeout = options.ProbeTimeout;
+            membership.NumMissedProbesLimit = options.MissedProbesLimit;
+            membership.TableRefreshTimeout = TimeSpan.FromSeconds(5);
             membership.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
             membership.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(30);
         });

@@ -31,4 +31,15 @@ public sealed class AgentRuntimeOptions
     /// Address other silos reach this one at (clustered only). Empty: Orleans picks this machine's address.
     /// </summary>
     public string? AdvertisedIPAddress { get; set; }
+
+    /// <summary>
+    /// Clustered only: how long a silo waits for a probe's answer, and how often it probes. A silo that misses
+    /// <see cref="MissedProbesLimit"/> probes in a row is suspected, and declared dead once two others agree, so a
+    /// killed server's agents are reactivated elsewhere after about twice this (plus a table refresh). Too short on
+    /// an overloaded machine declares live servers dead.
+    /// </summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Clustered only: probes a silo may miss in a row before it is suspected.</summary>
+    public int MissedProbesLimit { get; set; } = 2;
 }

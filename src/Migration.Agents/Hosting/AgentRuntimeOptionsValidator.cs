@@ -40,6 +40,16 @@ public sealed class AgentRuntimeOptionsValidator : IValidateOptions<AgentRuntime
             failures.Add($"Orleans:AdvertisedIPAddress must be an IP address such as 10.0.0.5; it is \"{options.AdvertisedIPAddress}\".");
         }
 
+        if (options.ProbeTimeout < TimeSpan.FromSeconds(1) || options.ProbeTimeout > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"Orleans:ProbeTimeout must be between 00:00:01 and 00:05:00; it is {options.ProbeTimeout}.");
+        }
+
+        if (options.MissedProbesLimit is < 1 or > 10)
+        {
+            failures.Add($"Orleans:MissedProbesLimit must be between 1 and 10; it is {options.MissedProbesLimit}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
