@@ -1,3 +1,4 @@
+using Migration.Core.Mapping;
 using Migration.Core.Migrations;
 using Migration.Core.Planning;
 
@@ -23,4 +24,11 @@ public sealed record TableCopyRequest(
 
     /// <summary>How many bad rows the table may set aside before the copy stops for a decision (seed L1 → L3).</summary>
     public ErrorBudget ErrorBudget { get; init; } = ErrorBudget.Default;
+
+    /// <summary>
+    /// The whole mapping spec of a schema-changing migration (null: none). The table's own part is
+    /// <see cref="TableMapping.Spec"/> of <see cref="Table"/>; the copier reads the rest to follow references to other
+    /// tables (their entity types, keys, filters) when it rewrites foreign keys and finds orphans.
+    /// </summary>
+    public MappingSpec? Mapping { get; init; }
 }

@@ -14,6 +14,12 @@ internal static class ControlSchemaSql
     /// </summary>
     public const string LockMigrationObject = "SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))";
 
+    /// <summary>
+    /// The control tables. <c>migration_mappings.migration_batch</c> is the batch id of the page that migrated the row
+    /// (<c>source_schema.table#n</c>, or <c>#range.n</c> for a table copied in key ranges — the BatchResult's id), written
+    /// in the same transaction as the page's rows and checkpoint, so one batch can be rolled back through it; see
+    /// <see cref="Execution.Mapping.MappingControlSql"/> for the per-page policy outcomes of schema-changing copies.
+    /// </summary>
     public static string CreateSchema(string schema)
     {
         var s = QualifiedName.QuoteIdentifier(schema);
@@ -66,6 +72,7 @@ internal static class ControlSchemaSql
             CREATE INDEX IF NOT EXISTS migration_mappings_batch_idx ON {s}.migration_mappings (migration_batch);
             ALTER TABLE {s}.checkpoints ADD COLUMN IF NOT EXISTS range_end text[];
             {Quarantine.QuarantineSql.AddColumns(s)}
+            {Execution.Mapping.MappingControlSql.CreateTables(s)}
             """;
     }
 

@@ -215,7 +215,7 @@ public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
                     async token => await CopyPageAsync(page, controller.Current, expected, first, false, token),
                     cancellationToken);
             }
-            catch (Exception ex) when (request.ErrorBudget.IsolationEnabled && DataErrors.Reason(ex) is { } reason)
+            catch (Exception ex) when (request.ErrorBudget.IsolationEnabled && context.SpecWriter is null && DataErrors.Reason(ex) is { } reason)
             {
                 // Seed L1: the page failed on its data; write it again, bisected, setting the bad rows aside.
                 BadRowLog.Isolating(_logger, context.TableName, $"after {expected?.Range ?? "the start"}", reason.SqlState);
@@ -321,12 +321,20 @@ public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
         var range = await pager.NextAsync(source, sourceTransaction, checkpoint.LastKey, pageSize, cancellationToken);
 
         long rows;
+        long? written = null; // rows the target received, when a mapping spec's policies keep some out
         IsolatedPage? isolated = null;
         if (isolate)
         {
             var id = BatchId(page, checkpoint.Batches + 1);
             isolated = await _isolator.WriteAsync(page, range, target, targetTransaction, id, checkpoint.RowsCopied, cancellationToken);
             rows = isolated.Written;
+        }
+        else if (context.SpecWriter is { } mapped)
+        {
+            // A schema-changing table: its spec's query, evaluated rows, id mappings and policy outcomes, in this transaction.
+            var bookkeeping = new Mapping.SpecPageContext(request.ControlSchema, request.MigrationId, context.TableName, BatchId(page, checkpoint.Batches + 1), mapped.Spec.EntityType);
+            var result = await mapped.WriteAsync(source, sourceTransaction, target, targetTransaction, mapped.Spec.Select(range.SourcePredicate, pager.OrderBy), bookkeeping, cancellationToken);
+            (rows, written) = (result.Read, result.Written);
         }
         else if (request.Table.WritePath == WritePath.PassThrough)
         {
@@ -372,7 +380,7 @@ public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
             {
                 await result.ReadAsync(cancellationToken);
                 var counted = result.GetInt64(0) - insertedBefore - (isolated?.DiscardedInserts ?? 0);
-                if (counted != rows)
+                if (counted != (written ?? rows))
                 {
                     PostgresCopierLog.ValidationFailed(_logger, batchId, context.TableName, rows, counted);
                     throw new BatchValidationException(

@@ -2,7 +2,9 @@ using System.Globalization;
 using Migration.Core.Catalog;
 using Migration.Core.Execution;
 using Migration.Core.Migrations;
+using Migration.Core.Mapping;
 using Migration.Core.Planning;
+using Migration.Postgres.Execution.Mapping;
 using Npgsql;
 
 namespace Migration.Postgres.Execution;
@@ -60,6 +62,9 @@ internal sealed class TableCopyContext
 
     public IRowProjector? Projector { get; private set; }
 
+    /// <summary>For a table mapped by a spec (<see cref="TableMapping.Spec"/>): its compiled spec and page writer.</summary>
+    public SpecPageWriter? SpecWriter { get; private set; }
+
     public static async Task<TableCopyContext> CreateAsync(
         TableCopyRequest request,
         NpgsqlDataSourceProvider dataSources,
@@ -70,7 +75,7 @@ internal sealed class TableCopyContext
         var columns = plan.Mapping.Columns
             .Where(c => request.SourceColumns.Count == 0 || request.SourceColumns.Contains(c.SourceColumn))
             .ToList();
-        if (columns.Count == 0)
+        if (columns.Count == 0 && plan.Mapping.Spec is null)
         {
             throw new ArgumentException($"Table {plan.Table} has no columns to copy.", nameof(request));
         }
@@ -92,7 +97,15 @@ internal sealed class TableCopyContext
         var targetColumns = await ReadTargetColumnsAsync(target, context.Target, cancellationToken);
         context.TargetOid = targetColumns.Oid;
 
-        if (plan.WritePath == WritePath.Mapped)
+        if (plan.Mapping.Spec is { } map)
+        {
+            // Enums the spec writes by name may have been created after the pool loaded its types.
+            await target.ReloadTypesAsync(cancellationToken);
+            await using var source = await dataSources.OpenConnectionAsync(request.SourceConnectionString, cancellationToken);
+            var spec = await SpecCompiler.CompileAsync(request.Mapping ?? new MappingSpec([map]), map, context.KeyColumns, source, target, request.ControlSchema, cancellationToken);
+            context.SpecWriter = new SpecPageWriter(spec);
+        }
+        else if (plan.WritePath == WritePath.Mapped)
         {
             // The pool's type catalog was loaded when it first connected, which may have been before the schema
             // builder created this table's enums and domains: the mapped path writes by type name, so reload it.

@@ -1,0 +1,15 @@
+using Migration.Core.Mapping;
+
+namespace Migration.Postgres.Execution.Mapping;
+
+/// <summary>
+/// A polymorphic reference read by the source query: the type value's text at <see cref="TypeOrdinal"/>, the legacy
+/// id at <see cref="IdOrdinal"/>, the orphan flag at <see cref="OrphanOrdinal"/> (unknown type or missing object).
+/// </summary>
+/// <param name="Types">Type value text → (entity type, whether that entity gets new UUIDs).</param>
+internal sealed record PolymorphicSlot(
+    PolymorphicReferenceMap Map,
+    int TypeOrdinal,
+    int IdOrdinal,
+    int OrphanOrdinal,
+    IReadOnlyDictionary<string, (string Entity, bool Remaps)> Types);
