@@ -1,5 +1,6 @@
 using Migration.Core.Agents;
 using Migration.Core.Execution;
+using Migration.Core.Mapping;
 using Migration.Core.Migrations;
 using Migration.Core.Recovery;
 using Migration.Core.Validation;
@@ -63,6 +64,17 @@ public interface IOrchestratorGrain : IGrainWithStringKey
 
     /// <summary>Restores one of the migration's backups into the target (verified before commit); the migration ends RolledBack.</summary>
     Task<RestoreTestResult> RestoreBackupAsync(string backupId, string requestedBy, string reason);
+
+    /// <summary>The migration's mapping specification; null for a same-schema copy or an unknown migration.</summary>
+    [AlwaysInterleave]
+    Task<MappingSpec?> GetMappingAsync();
+
+    /// <summary>
+    /// Replaces the mapping specification (null removes it) of a migration awaiting approval that has not started, and
+    /// makes the plan again (approval is reset; schema mismatch decisions are raised again). Validate the spec first:
+    /// throws InvalidOperationException when the new plan has blocking problems (nothing changed) or in another phase.
+    /// </summary>
+    Task<MigrationSnapshot> UpdateMappingAsync(MappingSpec? spec, string updatedBy);
 
     /// <summary>Makes sure an unfinished migration is being driven (after a restart).</summary>
     Task WakeAsync();

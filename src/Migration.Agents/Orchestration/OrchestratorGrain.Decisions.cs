@@ -60,6 +60,11 @@ public sealed partial class OrchestratorGrain
                 await AnswerForeignKeyDecisionAsync(pending.Request, option.Id, answeredBy, now);
                 await SaveAsync();
                 break;
+            case DecisionGate.SchemaMismatch when Core.Mapping.MappingMismatches.IsMismatchDecision(pending.Request.Id):
+                await decisions.RecordAsync(Id, record);
+                await AnswerMismatchDecisionAsync(pending.Request, option.Id, answeredBy, now);
+                await SaveAsync();
+                break;
             case DecisionGate.PlanApproval when option.Id == RejectOption:
                 await decisions.RecordAsync(Id, record);
                 await CancelAsync($"plan rejected by {answeredBy}{(why.Length > 0 ? ": " + why : "")}");

@@ -111,6 +111,8 @@ public sealed partial class OrchestratorGrain(
                 plan = plan with { Problems = [.. plan.Problems, .. mappingProblems] };
             }
 
+            plan = await WithMismatchDecisionsAsync(plan, 1, new HashSet<string>(StringComparer.Ordinal));
+
             S.Plan = plan;
             S.Tables = plan.Tables.ToDictionary(t => t.Table.ToString(),
                 t => new TableRunState { RowsTotal = t.EstimatedRows, CurrentBatchSize = t.InitialBatchSize }, StringComparer.Ordinal);
@@ -157,6 +159,8 @@ public sealed partial class OrchestratorGrain(
 
             throw MigrationErrors.WrongPhase(Id, S.Phase, "approve");
         }
+
+        EnsureNoOpenMismatches();
 
         var plan = S.Plan!;
         var now = clock.GetUtcNow();

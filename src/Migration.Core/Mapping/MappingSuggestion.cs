@@ -9,4 +9,8 @@ namespace Migration.Core.Mapping;
 /// <param name="Spec">The suggested specification (only parts at or above the confidence threshold).</param>
 /// <param name="Decisions">Questions for the user about the uncertain parts, each with options.</param>
 /// <param name="Threshold">The confidence below which a part became a decision.</param>
-public sealed record MappingSuggestion(MappingSpec Spec, IReadOnlyList<DecisionRequest> Decisions, double Threshold);
+public sealed record MappingSuggestion(MappingSpec Spec, IReadOnlyList<DecisionRequest> Decisions, double Threshold)
+{
+    /// <summary>The suggested spec validated against both catalogs (filled in by the agent; empty from the suggester alone).</summary>
+    public IReadOnlyList<MappingIssue> Issues { get; init; } = [];
+}

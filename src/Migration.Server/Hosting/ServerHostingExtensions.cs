@@ -65,6 +65,7 @@ public static class ServerHostingExtensions
         app.UseMigrationSecurity();
         app.MapGrpcService<MigrationGrpcService>();
         app.MapGrpcService<GuidanceGrpcService>();
+        app.MapGrpcService<MappingGrpcService>();
         app.MapGrpcService<RecoveryGrpcService>();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().RequireAuthorization(MigrationPolicies.View);

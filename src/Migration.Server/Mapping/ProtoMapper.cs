@@ -204,6 +204,15 @@ public static class ProtoMapper
             Reason = table.Reason,
         };
         planned.DependsOn.AddRange(table.DependsOn.Select(d => d.ToString()));
+        planned.TargetTable = table.Mapping.Target.ToString();
+        if (table.Mapping.Spec is not null)
+        {
+            planned.Columns.AddRange(table.Mapping.Columns.Select(c => new Proto.PlannedColumn
+            {
+                Source = c.SourceColumn, Target = c.TargetColumn, SourceType = c.SourceType, TargetType = c.TargetType, Transform = c.Transform ?? "",
+            }));
+        }
+
         return planned;
     }
 
@@ -384,6 +393,7 @@ public static class ProtoMapper
             ForceMappedTables = [.. options.ForceMappedTables],
             ControlSchema = string.IsNullOrWhiteSpace(options.ControlSchema) ? "migration_control" : options.ControlSchema,
             ValidateBatches = !options.HasValidateBatches || options.ValidateBatches,
+            Mapping = options.Mapping is { } mapping ? mapping.ToDomain().Spec : null,
         };
     }
 }

@@ -55,6 +55,12 @@ public sealed partial class MigrationGrpcService(
             throw RpcErrors.InvalidArgument("Source and target are the same database.", ("target", "must differ from the source"));
         }
 
+        if (request.Options?.Mapping is { } mapping)
+        {
+            options = options with { Mapping = MappingGrpcService.ReadSpec(mapping, "", "options.mapping") };
+            await MappingGrpcService.CheckCreateAsync(grains, options.Mapping, source.ConnectionString, target.ConnectionString);
+        }
+
         var requestedBy = Actor(context, request.RequestedBy);
         var command = new CreateMigrationCommand(source.ConnectionString, target.ConnectionString, source.Description,
             target.Description, options, request.Description, requestedBy);
