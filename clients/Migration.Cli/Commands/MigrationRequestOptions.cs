@@ -70,6 +70,12 @@ internal sealed class MigrationRequestOptions
         HelpName = "T",
     };
 
+    public Option<FileInfo?> Mapping { get; } = new("--mapping")
+    {
+        Description = "Mapping specification (JSON file) of a schema-changing migration: renamed tables, transforms, new UUID keys, policies",
+        HelpName = "FILE",
+    };
+
     public Option<string?> Description { get; } = new("--description")
     {
         Description = "Free text kept with the migration (who asked, why)",
@@ -82,7 +88,7 @@ internal sealed class MigrationRequestOptions
         Option[] all =
         [
             Source, Target, IncludeSchemas, ExcludeSchemas, IncludeTables, ExcludeTables, BatchSize, MaxBatchSize,
-            MaxConcurrentBatches, ForeignKeyMode, ForceMapped, Description,
+            MaxConcurrentBatches, ForeignKeyMode, ForceMapped, Mapping, Description,
         ];
         foreach (var option in all)
         {
@@ -126,6 +132,19 @@ internal sealed class MigrationRequestOptions
             Description = parseResult.GetValue(Description)?.Trim() ?? string.Empty,
             RequestedBy = requestedBy ?? string.Empty,
         };
+    }
+
+    /// <summary>The mapping spec file's text, or null when none was given (a missing file is a usage error).</summary>
+    public string? ReadMapping(ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        var file = parseResult.GetValue(Mapping);
+        if (file is null)
+        {
+            return null;
+        }
+
+        return file.Exists ? File.ReadAllText(file.FullName) : throw CliException.Usage($"--mapping: no file {file.FullName}");
     }
 
     private static IEnumerable<string> Values(ParseResult parseResult, Option<string[]> option)

@@ -25,7 +25,7 @@ namespace Migration.Postgres.Validation;
 /// compared value by value with the target rows of their new ids (skipped rows must be absent).</item>
 /// </list>
 /// </summary>
-public sealed partial class MappedTableValidator(ILogger<MappedTableValidator> logger)
+public sealed partial class MappedTableValidator(ILogger logger)
 {
     private static readonly string[] PolicyOutcomes = ["orphan_skipped", "rejected", "duplicate_skipped", "duplicate_dropped", "duplicate_updated"];
 
@@ -51,7 +51,7 @@ public sealed partial class MappedTableValidator(ILogger<MappedTableValidator> l
         await target.ReloadTypesAsync(cancellationToken);
 
         var issues = new List<string>();
-        var compiled = await SpecCompiler.CompileAsync(spec ?? new MappingSpec([map]), map, table.KeyColumns, source, target, controlSchema, cancellationToken);
+        var compiled = await SpecCompiler.CompileAsync(spec ?? new MappingSpec([map]), map, table.KeyColumns, source, target, controlSchema, cancellationToken, lenient: spec is null);
         var (sourceRows, filtered) = await SourceCountsAsync(source, map, cancellationToken);
         var targetRows = await ScalarAsync(target, $"SELECT count(*) FROM {map.Target.Quoted}", cancellationToken);
         var (outcomes, quarantined) = await OutcomesAsync(target, controlSchema, migrationId, table.Table.ToString(), cancellationToken);
@@ -379,6 +379,17 @@ public sealed partial class MappedTableValidator(ILogger<MappedTableValidator> l
     {
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The control schema of the target that holds migration_mappings and mapping_outcomes (the configured one when several do).</summary>
+    public static async Task<string?> FindControlSchemaAsync(string targetConnectionString, CancellationToken cancellationToken = default)
+    {
+        await using var target = new NpgsqlConnection(targetConnectionString);
+        await target.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT n.nspname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 'mapping_outcomes' AND c.relkind = 'r' ORDER BY n.nspname = 'migration_control' DESC LIMIT 1",
+            target);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Validated mapped {Table}: passed {Passed}, source {SourceRows} rows, target {TargetRows}, filtered {Filtered}, kept out by policies {Kept}, {Compared} rows deep-compared")]

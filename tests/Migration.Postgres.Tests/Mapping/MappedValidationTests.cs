@@ -9,7 +9,7 @@ namespace Migration.Postgres.Tests.Mapping;
 [Collection("postgres")]
 public sealed class MappedValidationTests(PostgresServer server) : CopierTestBase
 {
-    private readonly MappedTableValidator _validator = new(NullLogger<MappedTableValidator>.Instance) { SampleSize = 5_000 };
+    private readonly MappedTableValidator _validator = new(NullLogger.Instance) { SampleSize = 5_000 };
 
     [Fact]
     public async Task ValidateAsync_MigratedDemoPair_PassesEveryTable()

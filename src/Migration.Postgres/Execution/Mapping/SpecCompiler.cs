@@ -22,11 +22,12 @@ internal static class SpecCompiler
         NpgsqlConnection source,
         NpgsqlConnection target,
         string controlSchema,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool lenient = false)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(map);
-        var builder = new Builder(spec, map, source, keyColumns);
+        var builder = new Builder(spec, map, source, keyColumns) { Lenient = lenient };
         var targetColumns = await SpecCatalog.TargetColumnsAsync(target, map.Target, cancellationToken);
         await builder.LoadAsync(cancellationToken);
         var compiled = await builder.BuildAsync(targetColumns, cancellationToken);
@@ -61,6 +62,12 @@ internal static class SpecCompiler
         private readonly Dictionary<QualifiedName, string?> _keys = [];
         private readonly HashSet<string> _lookupNames = new(StringComparer.Ordinal);
         private List<(string Name, string Type)> _sourceColumns = [];
+
+        /// <summary>
+        /// References to entity types the spec does not hold are taken as remapped parents and never orphans (for a
+        /// validation that only has the table's own part): rows already in the target are compared, not re-judged.
+        /// </summary>
+        public bool Lenient { get; init; }
 
         public async Task LoadAsync(CancellationToken cancellationToken)
         {
@@ -130,9 +137,10 @@ internal static class SpecCompiler
                 var parent = Parent(reference.EntityType, $"{map.Target}.{reference.TargetColumn}");
                 var value = Column(reference.SourceColumn);
                 var valueOrdinal = Add(value);
-                var orphanOrdinal = Add($"({value} IS NOT NULL AND NOT {Migrated(parent, value, [map.EntityType])})");
+                var orphanOrdinal = Add(parent is null ? "false" : $"({value} IS NOT NULL AND NOT {Migrated(parent, value, [map.EntityType])})");
                 columns.Add(new ReferenceColumn(reference.TargetColumn, type.DataTypeName, references.Count));
-                references.Add(new ReferenceSlot(reference.SourceColumn, reference.TargetColumn, valueOrdinal, orphanOrdinal, parent.EntityType, parent.RemapsKeys, reference.OnOrphan));
+                references.Add(new ReferenceSlot(reference.SourceColumn, reference.TargetColumn, valueOrdinal, orphanOrdinal,
+                    reference.EntityType, parent?.RemapsKeys ?? true, reference.OnOrphan));
             }
 
             var polymorphics = new List<PolymorphicSlot>();
@@ -147,8 +155,8 @@ internal static class SpecCompiler
                 foreach (var entry in polymorphic.Types)
                 {
                     var parent = Parent(entry.EntityType, $"{map.Target} polymorphic {polymorphic.TypeColumn}/{polymorphic.IdColumn}");
-                    types[entry.TypeValue] = (parent.EntityType, parent.RemapsKeys);
-                    cases.Append(CultureInfo.InvariantCulture, $" WHEN {SqlLiteral.Quote(entry.TypeValue)} THEN {Migrated(parent, id, [map.EntityType])}");
+                    types[entry.TypeValue] = (entry.EntityType, parent?.RemapsKeys ?? true);
+                    cases.Append(CultureInfo.InvariantCulture, $" WHEN {SqlLiteral.Quote(entry.TypeValue)} THEN {(parent is null ? "true" : Migrated(parent, id, [map.EntityType]))}");
                 }
 
                 var known = cases.Length == 0 ? "false" : $"CASE {typeValue}{cases} ELSE false END";
@@ -230,9 +238,9 @@ internal static class SpecCompiler
             return "s." + QualifiedName.QuoteIdentifier(name);
         }
 
-        private TableMap Parent(string entityType, string where) =>
+        private TableMap? Parent(string entityType, string where) =>
             spec.FindByEntityType(entityType)
-            ?? throw new MissingParentException(entityType, where);
+            ?? (Lenient ? null : throw new MissingParentException(entityType, where));
 
         /// <summary>
         /// True when the row of <paramref name="parent"/> with legacy id <paramref name="value"/> will be in the target
