@@ -55,9 +55,9 @@ public sealed partial class MigrationGrpcService(
             throw RpcErrors.InvalidArgument("Source and target are the same database.", ("target", "must differ from the source"));
         }
 
-        if (request.Options?.Mapping is { } mapping)
+        if (request.Options?.Mapping is not null || !string.IsNullOrWhiteSpace(request.Options?.MappingJson))
         {
-            options = options with { Mapping = MappingGrpcService.ReadSpec(mapping, "", "options.mapping") };
+            options = options with { Mapping = MappingGrpcService.ReadSpec(request.Options!.Mapping, request.Options.MappingJson, "options.mapping") };
             await MappingGrpcService.CheckCreateAsync(grains, options.Mapping, source.ConnectionString, target.ConnectionString);
         }
 
