@@ -11,4 +11,7 @@ public sealed record TableValidation(
     IReadOnlyList<string> Issues)
 {
     public bool Passed => Issues.Count == 0;
+
+    /// <summary>Source rows the copy set aside in the quarantine, left out of the source's count and checksum (only those).</summary>
+    public long QuarantinedRows { get; init; }
 }
