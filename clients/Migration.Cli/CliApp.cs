@@ -61,6 +61,7 @@ internal static class CliApp
         root.Subcommands.Add(new RollbackCommand(globals, environment));
         root.Subcommands.Add(new RestoreCommand(globals, environment));
         root.Subcommands.Add(new ValidateCommand(globals, environment));
+        root.Subcommands.Add(new MappingCommand(globals, environment));
         root.Subcommands.Add(new AskCommand(globals, environment));
         root.Subcommands.Add(new ChatCommand(globals, environment));
         root.Subcommands.Add(new AuditCommand(globals, environment));

@@ -52,6 +52,25 @@ internal static class PlanRenderer
             console.Write(WavesTable(plan));
         }
 
+        var mapped = plan.Waves.SelectMany(w => w.Tables).Where(t => t.Columns.Count > 0).ToList();
+        if (mapped.Count > 0)
+        {
+            console.WriteLine();
+            console.MarkupLine("[bold]Mapping[/] [grey](what the mapping specification does to each table)[/]");
+            foreach (var table in mapped)
+            {
+                console.MarkupLine($"[bold]{Markup.Escape(table.Table)} → {Markup.Escape(table.TargetTable)}[/]");
+                var columns = new Table().Border(TableBorder.Rounded).AddColumns("target column", "type", "made from");
+                foreach (var column in table.Columns)
+                {
+                    columns.AddRow(new Text(column.Target), new Text(column.TargetType),
+                        new Text(string.IsNullOrEmpty(column.Transform) ? $"{column.Source} (copied)" : column.Transform));
+                }
+
+                console.Write(columns);
+            }
+        }
+
         if (plan.CycleBreaks.Count > 0)
         {
             console.WriteLine();

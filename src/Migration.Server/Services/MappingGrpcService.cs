@@ -27,7 +27,7 @@ public sealed partial class MappingGrpcService(
     {
         var grain = await ExistingAsync(request.MigrationId);
         var spec = await grain.GetMappingAsync();
-        return spec is null ? new GetMappingResponse() : new GetMappingResponse { Spec = spec.ToProto() };
+        return spec is null ? new GetMappingResponse() : new GetMappingResponse { Spec = spec.ToProto(), SpecJson = MappingSpecJson.Serialize(spec) };
     }
 
     [Authorize(Policy = MigrationPolicies.Operate)]
