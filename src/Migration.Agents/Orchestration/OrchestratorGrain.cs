@@ -570,6 +570,7 @@ public sealed partial class OrchestratorGrain(
             command.Options.ValidateBatches)
         {
             Parallelism = streams,
+            Mapping = command.Options.Mapping,
         };
         var worker = TableGrain(name);
         await GrainFailover.CallAsync(() => worker.StartAsync(request), clock, cancellationToken);

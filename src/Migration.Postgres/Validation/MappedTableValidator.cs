@@ -72,10 +72,7 @@ public sealed partial class MappedTableValidator(ILogger logger)
         var (compared, mismatches) = await DeepCompareAsync(source, target, compiled, table, sourceRows, issues, cancellationToken);
         var summary = string.Create(CultureInfo.InvariantCulture, $"mapped: {compared} sampled rows compared");
         var result = new TableValidation(table.Table.ToString(), sourceRows, targetRows, summary,
-            mismatches == 0 ? summary : string.Create(CultureInfo.InvariantCulture, $"mapped: {mismatches} of {compared} sampled rows differ"), orphans, issues)
-        {
-            QuarantinedRows = quarantined,
-        };
+            mismatches == 0 ? summary : string.Create(CultureInfo.InvariantCulture, $"mapped: {mismatches} of {compared} sampled rows differ"), orphans, issues);
         LogValidated(logger, result.Table, result.Passed, sourceRows, targetRows, filtered, kept, compared);
         return result;
     }

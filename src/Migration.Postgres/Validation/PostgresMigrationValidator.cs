@@ -29,6 +29,13 @@ public sealed partial class PostgresMigrationValidator(ILogger<PostgresMigration
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(source);
+        if (table.Mapping.Spec is not null)
+        {
+            // Transformed rows cannot match a checksum: reconciliation, integrity, mapping completeness, deep compare.
+            var controlSchema = await MappedTableValidator.FindControlSchemaAsync(targetConnectionString, cancellationToken) ?? "migration_control";
+            return await new MappedTableValidator(logger).ValidateAsync(sourceConnectionString, targetConnectionString, table, null, controlSchema, null, cancellationToken);
+        }
+
         var mapping = table.Mapping;
         var sourceTable = source.FindTable(mapping.Source);
         var columns = mapping.Columns.Count > 0
