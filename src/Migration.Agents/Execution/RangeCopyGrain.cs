@@ -7,18 +7,17 @@ using Migration.Core.Execution;
 using Migration.Core.Migrations;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Orleans.Placement;
 
 namespace Migration.Agents.Execution;
 
 /// <summary>
 /// Copies one key range of a table in the background (grain calls must stay short) and reports each committed page to
-/// the table's grain. Placed on the silo with the fewest activations, so a cluster spreads a table's ranges over its
-/// servers. Exactly-once does not depend on this grain: every page commits with the range's checkpoint under the
-/// range's lock, so a second copy of the same range (after a failover, or even at the same time) continues where the
-/// first stopped and never commits a page twice.
+/// the table's grain. Placed by <see cref="RangeSpreadPlacement"/>: a table's ranges go round the cluster's servers.
+/// Exactly-once does not depend on this grain: every page commits with the range's checkpoint under the range's lock,
+/// so a second copy of the same range (after a failover, or even at the same time) continues where the first stopped
+/// and never commits a page twice.
 /// </summary>
-[ActivationCountBasedPlacement]
+[RangeSpreadPlacement]
 public sealed partial class RangeCopyGrain(IRangeCopier copier, ILocalSiloDetails silo, TimeProvider clock, ILogger<RangeCopyGrain> logger)
     : Grain, IRangeCopyGrain
 {

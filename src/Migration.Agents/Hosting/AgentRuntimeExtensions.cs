@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Migration.Agents.Cluster;
 using Migration.Core.Security;
 using Migration.Core.Serialization;
 using Migration.Redis;
@@ -63,6 +64,7 @@ public static class AgentRuntimeExtensions
             silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromMinutes(1));
             // Analysis of a large catalog and the validation of a large table are single agent calls: give them time.
             silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromMinutes(30));
+            silo.Services.AddPlacementDirector<RangeSpreadPlacement, RangeSpreadPlacementDirector>();
             silo.Services.AddSerializer(serializer => serializer.AddJsonSerializer(
                 isSupported: type => type.Namespace?.StartsWith("Migration.Core", StringComparison.Ordinal) == true,
                 jsonSerializerOptions: new JsonSerializerOptions(MigrationJson.Options)));
