@@ -123,6 +123,10 @@ internal sealed class MigrationRequestOptions
         }
 
         options.MaxConcurrentBatches = Positive(parseResult, MaxConcurrentBatches) ?? 0;
+        if (ReadMapping(parseResult) is { } mapping)
+        {
+            options.MappingJson = mapping; // validated by the server at creation (field violations on the spec's paths)
+        }
 
         return new CreateMigrationRequest
         {

@@ -26,7 +26,6 @@ internal sealed class RunCommand : Command
     private async Task<int> ExecuteAsync(ParseResult parseResult, CommandContext context, CancellationToken cancellationToken)
     {
         var request = RequestOptions.ToRequest(parseResult, context.Environment.UserName);
-        var mapping = RequestOptions.ReadMapping(parseResult);
         var response = await context.Client.CreateMigrationAsync(request, cancellationToken: cancellationToken);
         var migration = response.Migration ?? throw new CliException("the server created no migration");
         context.Json?.Write("created", response);
@@ -42,15 +41,6 @@ internal sealed class RunCommand : Command
         }
 
         var plan = await MigrationFlow.WaitForPlanAsync(context, migration, response.Plan, cancellationToken);
-        if (mapping is not null)
-        {
-            // A schema-changing migration: the spec replaces the same-schema pairing and the plan is made again.
-            var mapped = await new MappingService.MappingServiceClient(context.Invoker).UpdateMappingAsync(
-                new UpdateMappingRequest { MigrationId = migration.Id, SpecJson = mapping, UpdatedBy = context.Environment.UserName },
-                cancellationToken: cancellationToken);
-            plan = mapped.Plan ?? plan;
-        }
-
         MigrationFlow.ShowPlan(context, plan);
         await MigrationFlow.ApproveAsync(context, plan, parseResult.GetValue(Yes),
             request.Options.ForeignKeyMode, cancellationToken);
