@@ -10,17 +10,27 @@ using Xunit.Abstractions;
 namespace Migration.Server.Tests.Cluster;
 
 /// <summary>
-/// Three real server processes on one Redis form one cluster. A large table's key ranges run as units spread over
-/// the servers; one server is killed (SIGKILL) mid-run; its units are reactivated on the survivors and continue from
-/// their checkpoints in the target, and the migration completes with identical content. Any server answers for the
-/// migration, and a watch opened on a survivor streams the whole history, events appended by every process.
+/// Three real server processes on one Redis form one cluster (started once for these tests).
+/// <list type="bullet">
+/// <item>A large table's key ranges run as units spread over the servers; one server is killed (SIGKILL) mid-run; its
+/// units are reactivated on the survivors and continue from their checkpoints in the target, and the migration
+/// completes with identical content. Any server answers for the migration, and a watch opened on a survivor streams
+/// the whole history, events appended by every process.</item>
+/// <item>Many migrations at once, each created on one server, started and followed through the others: each target
+/// ends with exactly its own source's rows.</item>
+/// </list>
 /// </summary>
 [Collection(ServerCollection.Name)]
-public sealed partial class ClusterFailoverTests(PostgresServer postgres, ITestOutputHelper output)
+public sealed partial class ClusterTests(PostgresServer postgres, ClusterFixture fixture, ITestOutputHelper output)
+    : IClassFixture<ClusterFixture>
 {
-    private const int Accounts = 120_000;
+    private const int Accounts = 300_000;
     private const int Ledger = 30_000;
     private const int Ranges = 6;
+    private const int Migrations = 10;
+    private const int Customers = 300;
+    private const int Orders = 900;
+
 
     [Fact]
     public async Task KillOneOfThreeServers_MidRun_SurvivorsFinishWithIdenticalContent()
@@ -35,9 +45,7 @@ public sealed partial class ClusterFailoverTests(PostgresServer postgres, ITestO
             ANALYZE;
             """);
 
-        await using var redis = new RedisServer();
-        await redis.InitializeAsync();
-        await using var cluster = await ServerCluster.StartAsync(3, redis.ConnectionString, "failover");
+        var cluster = fixture.Cluster;
         var clients = cluster.Servers.Select(s => new MigrationService.MigrationServiceClient(GrpcChannel.ForAddress(s.Address))).ToList();
 
         // Created on one server, started through another: any instance serves any migration.
@@ -50,29 +58,53 @@ public sealed partial class ClusterFailoverTests(PostgresServer postgres, ITestO
         await clients[1].StartMigrationAsync(new StartMigrationRequest { MigrationId = id, AutoApprove = true });
 
         // Kill the server running the most unfinished ranges of accounts once some pages are committed.
-        await WaitFor.ConditionAsync(() => RowsCommittedAsync(target, "public.accounts"), rows => rows >= Accounts / 8,
+        await WaitFor.ConditionAsync(() => RowsCommittedAsync(target, "public.accounts"), rows => rows >= Accounts / 15,
             TimeSpan.FromMinutes(3), "the first committed pages of accounts");
-        var before = await RangeRowsAsync(target);
+        var running = await RangeRowsAsync(target);
         var victim = cluster.Servers
-            .Select(s => (Server: s, Ranges: RangesStartedOn(s).Where(r => before.TryGetValue(r, out var c) && !c.Completed).ToList()))
+            .Select(s => (Server: s, Ranges: RangesStartedOn(s).Where(r => running.TryGetValue(r, out var c) && !c.Completed).ToList()))
             .OrderByDescending(s => s.Ranges.Count)
             .First();
-        Assert.True(victim.Ranges.Count > 0, $"no server runs an unfinished range: {string.Join(", ", before)}\n{cluster.Tails()}");
+        Assert.True(victim.Ranges.Count > 0, $"no server runs an unfinished range: {string.Join(", ", running)}\n{cluster.Tails()}");
+        foreach (var server in cluster.Servers)
+        {
+            output.WriteLine($"{server}: ranges {string.Join(", ", RangesStartedOn(server).Order())} of accounts started there");
+        }
+
         var clock = Stopwatch.StartNew();
         await victim.Server.KillAsync();
-        output.WriteLine($"killed {victim.Server} running ranges {string.Join(", ", victim.Ranges)} of accounts; checkpoints then: " +
+        try
+        {
+            // What the dead server left unfinished (read after its death: nothing of it can commit any more).
+            var before = await RangeRowsAsync(target);
+            var orphaned = victim.Ranges.Where(r => !before[r].Completed).ToList();
+            Assert.True(orphaned.Count > 0, $"the killed server finished its ranges before it died: {string.Join(", ", before)}");
+            await FailOverAndCompleteAsync(cluster, victim.Server, orphaned, before, clock, source, target, id);
+        }
+        finally
+        {
+            // The next test gets a cluster of three again.
+            await victim.Server.RestartAsync();
+            await cluster.WaitForActiveSilosAsync(3, TimeSpan.FromMinutes(2));
+        }
+    }
+
+    private async Task FailOverAndCompleteAsync(ServerCluster cluster, ServerProcess victim, List<int> victimRanges,
+        Dictionary<int, (long Rows, bool Completed)> before, Stopwatch clock, string source, string target, string id)
+    {
+        output.WriteLine($"killed {victim} running ranges {string.Join(", ", victimRanges)} of accounts; checkpoints then: " +
                          string.Join(", ", before.Select(b => $"{b.Key}:{b.Value.Rows}{(b.Value.Completed ? " done" : "")}")));
 
         // Failover: every range the dead server ran commits again (on a survivor) from where its checkpoint was.
         await WaitFor.ConditionAsync(async () =>
         {
             var now = await RangeRowsAsync(target);
-            return victim.Ranges.All(r => now[r].Completed || now[r].Rows > before[r].Rows);
+            return victimRanges.All(r => now[r].Completed || now[r].Rows > before[r].Rows);
         }, TimeSpan.FromMinutes(2), "the killed server's ranges to move again on the survivors");
         var failover = clock.Elapsed;
         output.WriteLine($"failover: the killed server's ranges committed again {failover.TotalSeconds:F1} s after the kill");
 
-        var survivors = cluster.Servers.Where(s => s != victim.Server).ToList();
+        var survivors = cluster.Servers.Where(s => s != victim).ToList();
         var survivorClients = survivors.Select(s => new MigrationService.MigrationServiceClient(GrpcChannel.ForAddress(s.Address))).ToList();
         var migration = await WaitFor.ConditionAsync(
             async () => (await survivorClients[0].GetMigrationAsync(new GetMigrationRequest { MigrationId = id })).Migration,
@@ -89,7 +121,7 @@ public sealed partial class ClusterFailoverTests(PostgresServer postgres, ITestO
         var after = await RangeRowsAsync(target);
         Assert.Equal(Enumerable.Range(0, Ranges), after.Keys.Order());
         Assert.Equal(Accounts, after.Values.Sum(r => r.Rows));
-        foreach (var range in victim.Ranges)
+        foreach (var range in victimRanges)
         {
             Assert.True(survivors.Any(s => RangesStartedOn(s).Contains(range)),
                 $"range {range} was not started again on a survivor\n{cluster.Tails()}");
@@ -102,6 +134,57 @@ public sealed partial class ClusterFailoverTests(PostgresServer postgres, ITestO
         var events = await MigrationRun.WatchToEndAsync(survivorClients[1], id, 0, TimeSpan.FromSeconds(30));
         MigrationRun.AssertContiguous(events);
         Assert.Contains(events, e => e.PhaseChanged?.To == MigrationPhase.Completed);
+    }
+
+    [Fact]
+    public async Task TenMigrationsAtOnce_AcrossThreeServers_EachCompletesWithItsOwnRows()
+    {
+        var pairs = new List<(string Source, string Target)>();
+        for (var i = 0; i < Migrations; i++)
+        {
+            var source = await postgres.CreateDatabaseAsync($"many{i}_src");
+            var target = await postgres.CreateDatabaseAsync($"many{i}_tgt");
+            // Every source has its own labels, so rows that strayed into another migration's target would show.
+            await PostgresServer.ExecuteAsync(source, $"""
+                CREATE TABLE customers (id integer PRIMARY KEY, name text NOT NULL);
+                CREATE TABLE orders (id bigint PRIMARY KEY, customer_id integer NOT NULL REFERENCES customers (id), note text);
+                INSERT INTO customers SELECT g, 'm{i} customer ' || g FROM generate_series(1, {Customers}) g;
+                INSERT INTO orders SELECT g, 1 + g % {Customers}, 'm{i} order ' || g FROM generate_series(1, {Orders}) g;
+                ANALYZE;
+                """);
+            pairs.Add((source, target));
+        }
+
+        var cluster = fixture.Cluster;
+        var clients = cluster.Servers.Select(s => new MigrationService.MigrationServiceClient(GrpcChannel.ForAddress(s.Address))).ToList();
+        var started = DateTime.UtcNow;
+
+        var runs = pairs.Select(async (pair, i) =>
+        {
+            var created = await clients[i % 3].CreateMigrationAsync(MigrationRun.Request(pair.Source, pair.Target));
+            var id = created.Migration.Id;
+            await clients[(i + 1) % 3].StartMigrationAsync(new StartMigrationRequest { MigrationId = id, AutoApprove = true });
+            var migration = await WaitFor.ConditionAsync(
+                async () => (await clients[(i + 2) % 3].GetMigrationAsync(new GetMigrationRequest { MigrationId = id })).Migration,
+                m => m.Phase is MigrationPhase.Completed or MigrationPhase.Failed,
+                TimeSpan.FromMinutes(4),
+                $"migration {i} to finish");
+            return (Index: i, Migration: migration);
+        }).ToList();
+        var results = await Task.WhenAll(runs);
+        output.WriteLine($"{Migrations} migrations on 3 servers completed in {(DateTime.UtcNow - started).TotalSeconds:F1} s");
+
+        Assert.Equal(Migrations, results.Select(r => r.Migration.Id).Distinct().Count());
+        foreach (var (index, migration) in results)
+        {
+            Assert.True(migration.Phase == MigrationPhase.Completed, $"migration {index}: {migration.Phase}: {migration.ErrorMessage}\n{cluster.Tails()}");
+            Assert.True(migration.Validation.Passed, migration.Validation.Summary);
+            var target = pairs[index].Target;
+            Assert.Equal(Customers, await PostgresServer.ScalarAsync<long>(target, $"SELECT count(*) FROM customers WHERE name LIKE 'm{index} %'"));
+            Assert.Equal(Orders, await PostgresServer.ScalarAsync<long>(target, $"SELECT count(*) FROM orders WHERE note LIKE 'm{index} %'"));
+            Assert.Equal(Customers + Orders, await PostgresServer.ScalarAsync<long>(target,
+                "SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM orders)"));
+        }
     }
 
     private static HashSet<int> RangesStartedOn(ServerProcess server) =>
