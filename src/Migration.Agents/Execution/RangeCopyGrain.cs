@@ -30,7 +30,9 @@ public sealed partial class RangeCopyGrain(IRangeCopier copier, ILocalSiloDetail
     public Task StartAsync(TableCopyRequest request, int range)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (_run is { IsCompleted: false } || _state == RangeRunState.Completed)
+        // A completed range is run again too: the copier returns at once when its checkpoint says complete, and
+        // copies what is left when the checkpoint was reset (a rollback) since this activation completed it.
+        if (_run is { IsCompleted: false })
         {
             return Task.CompletedTask;
         }
