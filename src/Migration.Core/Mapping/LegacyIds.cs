@@ -23,6 +23,16 @@ public static class LegacyIds
 
     private static readonly byte[] NamespaceBytes = Namespace.ToByteArray(bigEndian: true);
 
+    /// <summary>An RFC 9562 version 5 UUID of <paramref name="name"/> (UTF-8) in <paramref name="namespaceId"/>.</summary>
+    public static Guid NameBased(Guid namespaceId, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var bytes = new byte[16 + Encoding.UTF8.GetByteCount(name)];
+        namespaceId.TryWriteBytes(bytes, bigEndian: true, out _);
+        Encoding.UTF8.GetBytes(name, bytes.AsSpan(16));
+        return Hash(bytes);
+    }
+
     /// <summary>The new id of the row of <paramref name="entityType"/> whose legacy id prints as <paramref name="legacyId"/>.</summary>
     public static Guid NewId(string entityType, string legacyId)
     {
