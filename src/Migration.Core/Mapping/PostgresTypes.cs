@@ -83,6 +83,7 @@ public static class PostgresTypes
             (TypeCategory.Integer, TypeCategory.Decimal) => !IsNarrowNumeric(target, 19),
             (TypeCategory.Decimal, TypeCategory.Decimal) => !IsNarrowing(source, target),
             (TypeCategory.Text, TypeCategory.Text) => !IsNarrowing(source, target),
+            (_, TypeCategory.Text) => from != TypeCategory.Binary && Length(target) is null,
             (TypeCategory.Date, TypeCategory.Timestamp) => true,
             (TypeCategory.Timestamp, TypeCategory.Timestamp) => true,
             (TypeCategory.Json, TypeCategory.Json) => true,
