@@ -4,6 +4,7 @@ using Migration.Postgres.Catalog;
 using Migration.Postgres.Control;
 using Migration.Postgres.Counting;
 using Migration.Postgres.Execution;
+using Migration.Postgres.Quarantine;
 using Migration.Postgres.Mapping;
 using Migration.Postgres.Schema;
 using Migration.Postgres.Validation;
@@ -21,6 +22,10 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<IMigrationValidator, PostgresMigrationValidator>();
         services.TryAddSingleton<NpgsqlDataSourceProvider>();
         services.AddSingleton<IControlStore, PostgresControlStore>();
+        // Bad rows set aside by the copy: payloads encrypted when a PayloadProtector is registered (Security:Encryption).
+        services.TryAddSingleton(sp => new QuarantineWriter(sp.GetService<Migration.Core.Security.PayloadProtector>()));
+        services.TryAddSingleton(sp => new CopyResilienceMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton<IQuarantineStore, PostgresQuarantineStore>();
         services.AddSingleton<ITableCopier, PostgresTableCopier>();
         // The same engine range by range (range work spread across the servers of a cluster).
         services.AddSingleton(sp => (IRangeCopier)sp.GetRequiredService<ITableCopier>());

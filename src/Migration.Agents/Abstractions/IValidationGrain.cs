@@ -8,4 +8,8 @@ namespace Migration.Agents.Abstractions;
 public interface IValidationGrain : IGrainWithStringKey
 {
     Task<TableValidation> ValidateTableAsync(string sourceConnectionString, string targetConnectionString, TablePlan table, DatabaseCatalog source);
+
+    /// <summary>The full check with the source rows the copy quarantined accounted for (left out by key, only those).</summary>
+    Task<TableValidation> ValidateTableAsync(string sourceConnectionString, string targetConnectionString, TablePlan table, DatabaseCatalog source,
+        Core.Execution.QuarantineExclusion quarantined);
 }

@@ -111,20 +111,7 @@ public sealed partial class RangeCopyGrain(IRangeCopier copier, ILocalSiloDetail
         catch (Exception ex)
         {
             LogFailed(logger, request.MigrationId, name, range, ex);
-            var postgres = ex as PostgresException ?? ex.InnerException as PostgresException;
-            var error = new ErrorContext(
-                AgentId.MigrationExecution,
-                MigrationPhase.Execution,
-                $"copy {name}",
-                null,
-                0,
-                postgres?.MessageText ?? ex.Message,
-                postgres?.SqlState,
-                postgres?.ConstraintName,
-                postgres?.Detail,
-                ["fix the cause and resume the migration (it continues from the last committed page)", "cancel the migration"],
-                $"table {name}: copy stopped; every committed page is kept with its checkpoint",
-                EscalationLevel: 2);
+            var error = CopyErrorContext.From(name, ex);
             _error = error;
             _state = RangeRunState.Failed;
             await NotifyAsync(() => table.ReportRangeFailedAsync(range, error), request.MigrationId, name, range);

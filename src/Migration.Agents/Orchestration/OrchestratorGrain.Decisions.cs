@@ -78,6 +78,10 @@ public sealed partial class OrchestratorGrain
                 }
 
                 break;
+            case DecisionGate.MigrationError when option.Id is SkipBadRowsOption or RollbackRetryOption:
+                await decisions.RecordAsync(Id, record);
+                await AnswerEscalationAsync(option.Id, answeredBy, why);
+                break;
             case DecisionGate.MigrationError or DecisionGate.Orphans when option.Id == ResumeOption:
                 await decisions.RecordAsync(Id, record);
                 await ResumeAsync();
@@ -115,7 +119,10 @@ public sealed partial class OrchestratorGrain
         else if (S.Phase == MigrationPhase.Failed && S.Approved && S.StartedAt is not null)
         {
             var orphans = S.Validation?.Tables.Sum(t => t.OrphanRows) ?? 0;
-            pending.Add(new PendingDecision(FailureRequest(orphans), orphans > 0 ? DecisionGate.Orphans : DecisionGate.MigrationError, raised, overdue));
+            pending.Add(new PendingDecision(WithEscalationOptions(FailureRequest(orphans)), orphans > 0 ? DecisionGate.Orphans : DecisionGate.MigrationError, raised, overdue)
+            {
+                Error = EscalatedError(),
+            });
         }
 
         return pending;

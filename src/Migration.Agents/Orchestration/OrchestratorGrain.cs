@@ -278,7 +278,8 @@ public sealed partial class OrchestratorGrain(
     public async Task<MigrationSnapshot> CancelAsync(string reason)
     {
         EnsureExists();
-        if (S.Phase.IsTerminal())
+        // A failed run waits for its recovery decision; "stop for good" ends it here.
+        if (S.Phase.IsTerminal() && S.Phase != MigrationPhase.Failed)
         {
             throw MigrationErrors.WrongPhase(Id, S.Phase, "cancel");
         }
@@ -346,6 +347,8 @@ public sealed partial class OrchestratorGrain(
             S.BatchesValidated++;
         }
 
+        await NoteQuarantinedAsync(batch);
+
         // Seed: batch_completed → validate_batch + update_progress. The page was counted in the target inside its own
         // transaction (Validated); the event carries the progress to every watcher.
         await EmitAsync(AgentId.MigrationExecution, new BatchCompletedPayload(batch.Table, batch.BatchId, batch.Rows, batch.Duration,
@@ -365,6 +368,7 @@ public sealed partial class OrchestratorGrain(
         run.CompletedAt = clock.GetUtcNow();
         run.RowsCopied = result.RowsCopied;
         run.RowsTotal = result.RowsCopied;
+        await RefreshQuarantinedAsync(result.Table, CancellationToken.None);
         await EmitAsync(AgentId.MigrationExecution, new TableCompletedPayload(result.Table, result.RowsCopied, result.Duration,
             result.Duration > TimeSpan.Zero ? run.RowsCopiedThisRun / result.Duration.TotalSeconds : 0));
         await journal.SendAsync(Id, AgentId.MigrationExecution, AgentId.Orchestrator, AgentMessageType.StatusUpdate,
@@ -384,6 +388,7 @@ public sealed partial class OrchestratorGrain(
 
         run.Status = TableStatus.Failed;
         run.Error = error.Message;
+        NoteTableFailure(table, error);
         await EmitAsync(AgentId.MigrationExecution, new ErrorPayload(error));
         await journal.SendAsync(Id, AgentId.MigrationExecution, AgentId.Orchestrator, AgentMessageType.ErrorReport,
             $"{table}: {error.Message} (SqlState {error.SqlState ?? "-"})", MessagePriority.Critical);
@@ -565,13 +570,13 @@ public sealed partial class OrchestratorGrain(
             (streams > 1 ? $", {streams} key ranges side by side" : ""));
         await RecordControlAsync(name, run, "running", null);
 
-        var request = new TableCopyRequest(Id, command.SourceConnectionString, command.TargetConnectionString, table,
+        var request = WithEscalation(name, new TableCopyRequest(Id, command.SourceConnectionString, command.TargetConnectionString, table,
             table.Mapping.Columns.Select(c => c.SourceColumn).ToList(), S.Plan!.Batch, command.Options.ControlSchema,
             command.Options.ValidateBatches)
         {
             Parallelism = streams,
             Mapping = command.Options.Mapping,
-        };
+        });
         var worker = TableGrain(name);
         await GrainFailover.CallAsync(() => worker.StartAsync(request), clock, cancellationToken);
 
@@ -587,7 +592,8 @@ public sealed partial class OrchestratorGrain(
             }
         }
 
-        return await done.Task;
+        // Seed L2: a failed table may be tried again with another strategy before a person is asked (L3).
+        return await done.Task || (await ChangeStrategyAsync(table, cancellationToken) && await RunTableAsync(table, streams, cancellationToken));
     }
 
     private async Task RefreshFromCheckpointsAsync(CancellationToken cancellationToken)
@@ -624,7 +630,8 @@ public sealed partial class OrchestratorGrain(
         {
             cancellationToken.ThrowIfCancellationRequested();
             results.Add(await GrainFactory.GetGrain<IValidationGrain>(Id)
-                .ValidateTableAsync(command.SourceConnectionString, command.TargetConnectionString, table, S.SourceCatalog!));
+                .ValidateTableAsync(command.SourceConnectionString, command.TargetConnectionString, table, S.SourceCatalog!,
+                    await QuarantineExclusionAsync(table, cancellationToken)));
         }
 
         var report = new ValidationReport(results, clock.GetUtcNow(), S.BatchesValidated);
@@ -759,7 +766,10 @@ public sealed partial class OrchestratorGrain(
             return new TableProgressSnapshot(t.Table.ToString(), run.Status, run.RowsTotal, run.RowsCopied, rate, eta, run.CurrentBatchSize,
                 run.BatchesCompleted, t.Wave, t.WritePath, run.LastBatchDuration,
                 run.BatchesThisRun > 0 ? run.TotalBatchDuration / run.BatchesThisRun : TimeSpan.Zero, run.BatchSizeAdjustments,
-                run.StartedAt, run.CompletedAt, run.Error);
+                run.StartedAt, run.CompletedAt, run.Error)
+            {
+                RowsQuarantined = QuarantinedRows(t.Table.ToString()),
+            };
         }).ToList() ?? [];
 
         var rowsTotal = tables.Sum(t => t.RowsTotal);

@@ -39,4 +39,6 @@ public sealed class OrchestratorState
     [Id(21)] public int FailureDecisions { get; set; }
     /// <summary>Answered orchestrator decisions: id → "answer by who".</summary>
     [Id(22)] public Dictionary<string, string> AnsweredDecisions { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Escalation per table (seed L2/L3): strategy changes, bad-row choices, last error, quarantined rows.</summary>
+    [Id(60)] public Dictionary<string, TableEscalation> Escalations { get; set; } = new(StringComparer.Ordinal);
 }

@@ -12,4 +12,8 @@ public sealed class ValidationGrain(IMigrationValidator validator) : Grain, IVal
 {
     public Task<TableValidation> ValidateTableAsync(string sourceConnectionString, string targetConnectionString, TablePlan table, DatabaseCatalog source) =>
         validator.ValidateTableAsync(sourceConnectionString, targetConnectionString, table, source);
+
+    public Task<TableValidation> ValidateTableAsync(string sourceConnectionString, string targetConnectionString, TablePlan table, DatabaseCatalog source,
+        Core.Execution.QuarantineExclusion quarantined) =>
+        validator.ValidateTableAsync(sourceConnectionString, targetConnectionString, table, source, quarantined);
 }

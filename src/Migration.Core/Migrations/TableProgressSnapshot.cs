@@ -17,4 +17,8 @@ public sealed record TableProgressSnapshot(
     int BatchSizeAdjustments,
     DateTimeOffset? StartedAt,
     DateTimeOffset? CompletedAt,
-    string? Error);
+    string? Error)
+{
+    /// <summary>Rows set aside in the quarantine (source rows = copied + quarantined).</summary>
+    public long RowsQuarantined { get; init; }
+}

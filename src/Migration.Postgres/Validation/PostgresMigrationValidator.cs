@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Migration.Core.Abstractions;
 using Migration.Core.Catalog;
+using Migration.Core.Execution;
 using Migration.Core.Planning;
 using Migration.Core.Validation;
 using Migration.Postgres.Catalog;
@@ -24,11 +25,21 @@ namespace Migration.Postgres.Validation;
 /// </remarks>
 public sealed partial class PostgresMigrationValidator(ILogger<PostgresMigrationValidator> logger) : IMigrationValidator
 {
+    public Task<TableValidation> ValidateTableAsync(
+        string sourceConnectionString, string targetConnectionString, TablePlan table, DatabaseCatalog source, CancellationToken cancellationToken = default) =>
+        ValidateTableAsync(sourceConnectionString, targetConnectionString, table, source, QuarantineExclusion.None, cancellationToken);
+
+    /// <summary>
+    /// As the overload without <paramref name="quarantined"/>, with the source rows the copy set aside left out of the
+    /// source's count and checksum (those rows, identified by their keys, and only those).
+    /// </summary>
     public async Task<TableValidation> ValidateTableAsync(
-        string sourceConnectionString, string targetConnectionString, TablePlan table, DatabaseCatalog source, CancellationToken cancellationToken = default)
+        string sourceConnectionString, string targetConnectionString, TablePlan table, DatabaseCatalog source, QuarantineExclusion quarantined,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(quarantined);
         if (table.Mapping.Spec is not null)
         {
             // Transformed rows cannot match a checksum: reconciliation, integrity, mapping completeness, deep compare.
@@ -44,7 +55,9 @@ public sealed partial class PostgresMigrationValidator(ILogger<PostgresMigration
 
         // A partitioned table is read with its partitions, any other without inheritance children (ONLY).
         var only = sourceTable is not { IsPartitioned: true };
-        var sourceSide = ChecksumAsync(sourceConnectionString, mapping.Source, columns.Select(c => c.SourceColumn), only, cancellationToken);
+        var sourceSide = quarantined.IsEmpty
+            ? ChecksumAsync(sourceConnectionString, mapping.Source, columns.Select(c => c.SourceColumn), only, cancellationToken)
+            : ChecksumWithoutAsync(sourceConnectionString, mapping.Source, columns.Select(c => c.SourceColumn), only, quarantined, cancellationToken);
         var targetSide = TargetSideAsync(targetConnectionString, table, sourceTable, columns.Select(c => c.TargetColumn), only, cancellationToken);
         await Task.WhenAll(sourceSide, targetSide);
         var (sourceRows, sourceChecksum) = await sourceSide;
@@ -62,9 +75,24 @@ public sealed partial class PostgresMigrationValidator(ILogger<PostgresMigration
         }
 
         issues.AddRange(orphanIssues);
-        var result = new TableValidation(table.Table.ToString(), sourceRows, targetRows, sourceChecksum, targetChecksum, orphans, issues);
+        var result = new TableValidation(table.Table.ToString(), sourceRows, targetRows, sourceChecksum, targetChecksum, orphans, issues)
+        {
+            QuarantinedRows = quarantined.Keys.Count,
+        };
         LogValidated(logger, result.Table, result.Passed, sourceRows, targetRows, orphans);
         return result;
+    }
+
+    private static async Task<(long Rows, string Checksum)> ChecksumWithoutAsync(
+        string connectionString, QualifiedName table, IEnumerable<string> columns, bool only, QuarantineExclusion quarantined, CancellationToken cancellationToken)
+    {
+        await using var connection = await PostgresSession.OpenAsync(connectionString, cancellationToken);
+        await using var command = PostgresSession.Command(connection,
+            ValidationQueries.CountAndChecksum(table, columns, only, ValidationQueries.NotQuarantined(quarantined.KeyColumns)));
+        command.Parameters.Add(new NpgsqlParameter { Value = System.Text.Json.JsonSerializer.Serialize(quarantined.Keys), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetString(1));
     }
 
     private static async Task<(long Rows, string Checksum)> ChecksumAsync(

@@ -16,12 +16,20 @@ internal static class ValidationQueries
     /// all hash identically when the values are identical. md5 is used for its stability, not for security.
     /// </summary>
     /// <param name="only">Read the table alone (<c>ONLY</c>): right for every table but a partitioned one, whose rows are its partitions'.</param>
-    public static string CountAndChecksum(QualifiedName table, IEnumerable<string> columns, bool only) =>
+    /// <param name="filter">A condition on the rows (alias <c>t</c>) or null for all of them.</param>
+    public static string CountAndChecksum(QualifiedName table, IEnumerable<string> columns, bool only, string? filter = null) =>
         $"""
         SELECT count(*),
                coalesce(sum(('x' || substr(md5(ROW({string.Join(", ", columns.Select(c => "t." + QualifiedName.QuoteIdentifier(c)))})::text), 1, 16))::bit(64)::int8::numeric), 0)::text
-        FROM {(only ? "ONLY " : "")}{table.Quoted} t
+        FROM {(only ? "ONLY " : "")}{table.Quoted} t{(filter is null ? "" : " WHERE " + filter)}
         """;
+
+    /// <summary>
+    /// Rows whose key is not among the quarantined keys (<c>$1</c>: a JSON array of key-value arrays, each key value
+    /// as text; the heap position for a table without a key), as a hashed anti-join.
+    /// </summary>
+    public static string NotQuarantined(IReadOnlyList<string> keyColumns) =>
+        $"NOT EXISTS (SELECT 1 FROM jsonb_array_elements($1::jsonb) q(k) WHERE q.k = to_jsonb(ARRAY[{(keyColumns.Count == 0 ? "t.ctid::text" : string.Join(", ", keyColumns.Select(k => "t." + QualifiedName.QuoteIdentifier(k) + "::text")))}]))";
 
     /// <summary>Referenced tables on the target: kind ('r', 'p') or null when missing (<c>$1</c>: quoted names).</summary>
     public const string RelationKinds = """

@@ -49,6 +49,7 @@ public static class ServerHostingExtensions
         builder.AddMigrationAgentRuntime(redis);
         builder.Services.AddMigrationAgents();
         builder.Services.AddMigrationPostgres();
+        builder.Services.AddMigrationErrorBudget(builder.Configuration);
         builder.Services.AddMigrationRecovery(builder.Configuration);
         builder.Services.AddMigrationGuidance(builder.Configuration);
         builder.Services.AddHostedService<MigrationRecoveryService>();
@@ -67,6 +68,7 @@ public static class ServerHostingExtensions
         app.MapGrpcService<GuidanceGrpcService>();
         app.MapGrpcService<MappingGrpcService>();
         app.MapGrpcService<RecoveryGrpcService>();
+        app.MapGrpcService<QuarantineGrpcService>();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().RequireAuthorization(MigrationPolicies.View);
         app.MapMigrationObservability();

@@ -127,6 +127,7 @@ public static class ProtoMapper
             BatchesCompleted = table.BatchesCompleted,
             Wave = table.Wave,
             WritePath = table.WritePath.ToProto(),
+            RowsQuarantined = table.RowsQuarantined,
         };
         if (table.EstimatedRemaining is { } eta)
         {
@@ -278,6 +279,7 @@ public static class ProtoMapper
                 TargetChecksum = t.TargetChecksum,
                 OrphanRows = t.OrphanRows,
                 Passed = t.Passed,
+                QuarantinedRows = t.QuarantinedRows,
             };
             table.Issues.AddRange(t.Issues);
             return table;

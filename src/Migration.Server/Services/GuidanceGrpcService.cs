@@ -466,6 +466,11 @@ public sealed partial class GuidanceGrpcService(
             card.OverdueAt = Timestamp.FromDateTimeOffset(overdue);
         }
 
+        if (decision.Error is { } error)
+        {
+            card.Error = error.ToProto();
+        }
+
         return card;
     }
 
