@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Migration.Core.Abstractions;
 using Migration.Core.Execution;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Migration.Postgres.Execution;
 using Npgsql;
 using NpgsqlTypes;
@@ -11,22 +13,40 @@ namespace Migration.Postgres.Control;
 /// The control schema in the target database: <c>migration_control</c> (one row per table and migration),
 /// <c>checkpoints</c> (committed with each page), <c>migration_mappings</c> and <c>quarantine</c>.
 /// </summary>
+/// <remarks>
+/// Every call is retried on transient failures (seed L1, <see cref="ControlStoreResilience"/>): connection loss,
+/// administrator shutdown, serialization failures, statement and lock timeouts.
+/// </remarks>
 public sealed class PostgresControlStore : IControlStore
 {
     private readonly NpgsqlDataSourceProvider _dataSources;
     private readonly ConcurrentDictionary<(string ConnectionString, string Schema), bool> _ensured = new();
+    private readonly ControlStoreResilience _resilience;
 
-    public PostgresControlStore(NpgsqlDataSourceProvider dataSources)
+    public PostgresControlStore(NpgsqlDataSourceProvider dataSources, ILogger<PostgresControlStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(dataSources);
         _dataSources = dataSources;
+        _resilience = new ControlStoreResilience(dataSources, logger ?? (ILogger)NullLogger.Instance);
     }
+
+    /// <summary>Base delay of the retry backoff (exponential with jitter).</summary>
+    public TimeSpan RetryBaseDelay { get => _resilience.BaseDelay; init => _resilience.BaseDelay = value; }
+
+    public Task EnsureSchemaAsync(string targetConnectionString, string controlSchema, CancellationToken cancellationToken = default) =>
+        _resilience.ExecuteAsync(targetConnectionString, "ensure schema", ct => EnsureSchemaOnceAsync(targetConnectionString, controlSchema, ct), cancellationToken);
+
+    public Task<IReadOnlyList<TableCheckpoint>> GetCheckpointsAsync(string targetConnectionString, string controlSchema, string migrationId, CancellationToken cancellationToken = default) =>
+        _resilience.ExecuteAsync(targetConnectionString, "read checkpoints", ct => GetCheckpointsOnceAsync(targetConnectionString, controlSchema, migrationId, ct), cancellationToken);
+
+    public Task RecordTableStatusAsync(string targetConnectionString, string controlSchema, TableControlRecord record, CancellationToken cancellationToken = default) =>
+        _resilience.ExecuteAsync(targetConnectionString, "record table status", ct => RecordTableStatusOnceAsync(targetConnectionString, controlSchema, record, ct), cancellationToken);
 
     /// <summary>
     /// Creates the control schema and its tables when missing. Safe to call concurrently from several workers or
     /// servers: the DDL runs under a transaction-level advisory lock keyed on the schema name.
     /// </summary>
-    public async Task EnsureSchemaAsync(string targetConnectionString, string controlSchema, CancellationToken cancellationToken = default)
+    private async Task EnsureSchemaOnceAsync(string targetConnectionString, string controlSchema, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(controlSchema);
         if (_ensured.ContainsKey((targetConnectionString, controlSchema)))
@@ -53,7 +73,7 @@ public sealed class PostgresControlStore : IControlStore
     }
 
     /// <summary>Every checkpoint of a migration, empty when the control schema does not exist yet.</summary>
-    public async Task<IReadOnlyList<TableCheckpoint>> GetCheckpointsAsync(string targetConnectionString, string controlSchema, string migrationId, CancellationToken cancellationToken = default)
+    private async Task<IReadOnlyList<TableCheckpoint>> GetCheckpointsOnceAsync(string targetConnectionString, string controlSchema, string migrationId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(controlSchema);
         ArgumentException.ThrowIfNullOrWhiteSpace(migrationId);
@@ -86,7 +106,7 @@ public sealed class PostgresControlStore : IControlStore
     }
 
     /// <summary>Inserts or updates the migration_control row of (migration, table).</summary>
-    public async Task RecordTableStatusAsync(string targetConnectionString, string controlSchema, TableControlRecord record, CancellationToken cancellationToken = default)
+    private async Task RecordTableStatusOnceAsync(string targetConnectionString, string controlSchema, TableControlRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentException.ThrowIfNullOrWhiteSpace(controlSchema);
