@@ -16,7 +16,7 @@
 --   extra column  dispatch_customer.fax, dispatch_product.legacy_barcode, dispatch_order.legacy_flags (no home in
 --                 the target: folded into its metadata jsonb)
 --   codes         customer status as small integers (1 active, 2 suspended, 3 closed), order status as free text
---                 in any case and spelling (every 1999th order 'ON HOLD', which the target has no status for), payment method as two-letter codes, product active flag as 'Y'/'N'
+--                 in any case and spelling (every 1999th order 'ON HOLD', a status the target lacks: the spec maps it to pending), payment method as two-letter codes, product active flag as 'Y'/'N'
 --   lookup        comments point at any entity through django_content_type (content_type_id + object_id)
 --   self-ref      dispatch_category.parent_id, parents sometimes AFTER their children in id order
 SET client_min_messages = warning;
