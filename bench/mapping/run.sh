@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# Schema-changing migration benchmark: the legacy demo pair (scripts/sql/legacy-demo-*) migrated through the service
+# with its mapping spec (new UUID keys, rewritten references, value maps, leftovers, orphan and duplicate policies,
+# id mappings in the same transactions), against the raw binary COPY pipe of the same source tables, in one run.
+#
+#   bench/mapping/run.sh                       2,000,000 source rows
+#   ROWS=200000 bench/mapping/run.sh           another size (demo.rows of legacy-demo-source.sql)
+#   SIZES="200000 2000000" bench/mapping/run.sh   the service at several sizes (peak RSS must stay flat), raw at each
+#   RESULTS_FILE=/tmp/try.md bench/mapping/run.sh  append the results elsewhere (a trial run)
+#   SERVICE_ARGS="--max-concurrent-batches 1" bench/mapping/run.sh   extra arguments for the CLI's `run`
+#
+# Two throwaway PostgreSQL clusters (source, target) with durable settings. For each size:
+#   raw      psql COPY ... TO STDOUT (FORMAT binary) | psql COPY ... FROM STDIN (FORMAT binary) of the 8 source tables
+#            into a copy of the SOURCE schema (no transformation: the ceiling of moving these rows at all)
+#   mapped   the service (Release build, embedded store) migrating the source into the modern target schema
+#            (legacy-demo-target.sql, foreign keys recreated after the load) with `run --mapping legacy-demo-mapping.json`
+# rows/s counts SOURCE rows (every source row is read, evaluated and migrated or kept out by a policy). The server's
+# RSS is sampled every 200 ms (idle before the run, peak during it). The copy phase is read from the control schema.
+# Exits non-zero if a run failed or its rows do not reconcile.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+# shellcheck source=scripts/services.sh
+source "$root/scripts/services.sh"
+# shellcheck source=scripts/server.sh
+source "$root/scripts/server.sh"
+
+log() { printf '\033[1;33m[bench]\033[0m %s\n' "$*" >&2; }
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+sizes=${SIZES:-${ROWS:-2000000}}
+sql="$root/scripts/sql"
+tables=(dispatch_category dispatch_customer dispatch_product dispatch_product_categories dispatch_order
+  dispatch_order_item dispatch_payment dispatch_comment)
+targets=(categories customers products product_categories orders order_lines payments comments)
+command_line="${SIZES:+SIZES=\"$SIZES\" }${ROWS:+ROWS=$ROWS }${SERVICE_ARGS:+SERVICE_ARGS=\"$SERVICE_ARGS\" }bench/mapping/run.sh"
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+work=$(mktemp -d "${TMPDIR:-/tmp}/migration-mapping-bench.XXXXXX")
+chmod 755 "$work"
+sampler_pid=""
+build_pid=""
+# shellcheck disable=SC2317 # invoked by the trap
+cleanup() {
+  local code=$?
+  trap - EXIT INT TERM
+  [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null
+  [ -n "$build_pid" ] && kill "$build_pid" 2>/dev/null
+  srv_stop
+  svc_stop_postgres "$work/source"
+  svc_stop_postgres "$work/target"
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
+  exit "$code"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+durable=(fsync=on synchronous_commit=on full_page_writes=on shared_buffers=256MB max_wal_size=4GB)
+src_pw="bench-src-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
+tgt_pw="bench-tgt-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
+src_port=$(svc_free_port)
+svc_start_postgres "$work/source" "$src_port" "$src_pw" "${durable[@]}"
+tgt_port=$(svc_free_port)
+while [ "$tgt_port" = "$src_port" ]; do tgt_port=$(svc_free_port); done
+svc_start_postgres "$work/target" "$tgt_port" "$tgt_pw" "${durable[@]}"
+src() { PGOPTIONS='-c client_min_messages=warning' svc_psql "$src_port" "$src_pw" "$@"; }
+tgt() { PGOPTIONS='-c client_min_messages=warning' svc_psql "$tgt_port" "$tgt_pw" "$@"; }
+
+(srv_build "$work/build.log") &
+build_pid=$!
+
+now() { echo "${EPOCHREALTIME/,/.}"; }
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+results=()
+failures=0
+build_ok=""
+
+for size in $sizes; do
+  db="legacy_$size"
+  log "size $size: generating the legacy source"
+  t0=$SECONDS
+  src postgres -c "CREATE DATABASE $db"
+  src "$db" -c "SET demo.rows = $size" -f "$sql/legacy-demo-source.sql"
+  source_total=0
+  for t in "${tables[@]}"; do source_total=$((source_total + $(src "$db" -Atc "SELECT count(*) FROM $t"))); done
+  log "size $size: $source_total source rows, $(src "$db" -Atc "SELECT pg_size_pretty(pg_database_size('$db'))"), generated in $((SECONDS - t0)) s"
+
+  # raw: the same source tables through the binary COPY pipe into a copy of the source schema.
+  raw="raw_$size"
+  tgt postgres -c "CREATE DATABASE $raw"
+  PGPASSWORD=$src_pw "$(svc_pg_bin)/pg_dump" -s -h 127.0.0.1 -p "$src_port" -U postgres "$db" >"$work/schema.sql"
+  tgt "$raw" -f "$work/schema.sql" >/dev/null
+  for t in "${tables[@]}"; do tgt "$raw" -c "ALTER TABLE $t DISABLE TRIGGER ALL" >/dev/null; done
+  src "$db" -c CHECKPOINT
+  tgt "$raw" -c CHECKPOINT
+  t0=$(now)
+  for t in "${tables[@]}"; do
+    src "$db" -c "COPY $t TO STDOUT (FORMAT binary)" | tgt "$raw" -c "COPY $t FROM STDIN (FORMAT binary)"
+  done
+  t1=$(now)
+  raw_rows=0
+  for t in "${tables[@]}"; do raw_rows=$((raw_rows + $(tgt "$raw" -Atc "SELECT count(*) FROM $t"))); done
+  raw_secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+  verdict=ok; [ "$raw_rows" = "$source_total" ] || { verdict=MISMATCH; failures=$((failures + 1)); }
+  results+=("$size raw $source_total $raw_secs - - - - $verdict")
+  tgt postgres -c "DROP DATABASE $raw"
+
+  # mapped: the service with the spec.
+  if [ -z "$build_ok" ]; then
+    log "waiting for the Release build"
+    if wait "$build_pid"; then build_ok=1; else build_ok=0; fi
+    build_pid=""
+  fi
+  if [ "$build_ok" != 1 ]; then
+    results+=("$size mapped 0 - - - - - build-failed")
+    failures=$((failures + 1))
+    continue
+  fi
+  mapped="mapped_$size"
+  tgt postgres -c "CREATE DATABASE $mapped"
+  tgt "$mapped" -f "$sql/legacy-demo-target.sql"
+  src "$db" -c CHECKPOINT
+  tgt postgres -c CHECKPOINT
+  srv_start "$(svc_free_port)" "$work/server-$size" "$work/server-$size.log"
+  if ! srv_wait 180; then
+    results+=("$size mapped 0 - - - - - server-did-not-start")
+    failures=$((failures + 1))
+    srv_stop
+    continue
+  fi
+  sleep 2
+  idle=$(srv_rss_kb "$SRV_PID")
+  cpu0=$(cpu_seconds "$SRV_PID")
+  samples="$work/rss-$size.txt"
+  : >"$samples"
+  (while kill -0 "$SRV_PID" 2>/dev/null; do srv_rss_kb "$SRV_PID" >>"$samples"; sleep 0.2; done) &
+  sampler_pid=$!
+  t0=$(now)
+  set +e
+  # shellcheck disable=SC2086 # SERVICE_ARGS is a list of CLI arguments
+  srv_cli run --server "$SRV_URL" --yes --no-color --fk-mode recreate --mapping "$sql/legacy-demo-mapping.json" \
+    --source "$(svc_pg_conn "$src_port" "$src_pw" "$db")" --target "$(svc_pg_conn "$tgt_port" "$tgt_pw" "$mapped")" \
+    --description "bench/mapping $size" ${SERVICE_ARGS:-} >"$work/cli-$size.log" 2>&1
+  code=$?
+  set -e
+  t1=$(now)
+  kill "$sampler_pid" 2>/dev/null || true
+  wait "$sampler_pid" 2>/dev/null || true
+  sampler_pid=""
+  srv_rss_kb "$SRV_PID" >>"$samples"
+  peak=$(sort -n "$samples" | tail -n 1)
+  cpu=$(awk -v a="$cpu0" -v b="$(cpu_seconds "$SRV_PID")" 'BEGIN { printf "%.1f", b - a }')
+  srv_stop
+  copy=$(tgt "$mapped" -Atc "SELECT coalesce(round(extract(epoch FROM max(completed_at) - min(started_at))::numeric, 2)::text, '-')
+                             FROM migration_control.migration_control" 2>/dev/null || echo -)
+  # Reconciliation: migrated + kept out by a policy = source rows.
+  migrated=0
+  for t in "${targets[@]}"; do migrated=$((migrated + $(tgt "$mapped" -Atc "SELECT count(*) FROM $t" 2>/dev/null || echo 0))); done
+  kept=$(tgt "$mapped" -Atc "SELECT coalesce(sum(rows), 0) FROM migration_control.mapping_outcomes WHERE outcome <> 'orphan_nulled'" 2>/dev/null || echo 0)
+  verdict=ok
+  [ $((migrated + kept)) = "$source_total" ] || verdict="MISMATCH($migrated+$kept)"
+  if [ "$code" -ne 0 ]; then
+    verdict="CLI-exit-$code"
+    log "size $size: the CLI exited with $code; its last lines:"
+    tail -n 25 "$work/cli-$size.log" >&2
+    tail -n 25 "$work/server-$size.log" >&2
+  fi
+  [ "$verdict" = ok ] || failures=$((failures + 1))
+  results+=("$size mapped $source_total $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') $idle $peak $cpu $copy $verdict")
+  tgt postgres -c "DROP DATABASE $mapped"
+  src postgres -c "DROP DATABASE $db"
+done
+
+# --- report -----------------------------------------------------------------------------------------------------
+mb() { if [ "$1" = - ]; then echo -; else awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; fi; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s != "-" && s > 0) printf "%.0f", n / s; else print "-" }'; }
+table="| source rows | method | seconds end to end | rows/s end to end | copy phase s | copy rows/s | copy × raw | server idle RSS MB | server peak RSS MB | server CPU s | result |
+|---|---|---|---|---|---|---|---|---|---|---|"
+declare -A raw_rate
+for r in "${results[@]}"; do
+  read -r size m rows secs _ <<<"$r"
+  [ "$m" = raw ] && raw_rate[$size]=$(rate "$rows" "$secs")
+done
+for r in "${results[@]}"; do
+  read -r size m rows secs idle peak cpu copy verdict <<<"$r"
+  [ "$m" = raw ] && copy=$secs
+  copy_rate=$(rate "$rows" "$copy")
+  ratio=-
+  [ "$copy_rate" != - ] && [ -n "${raw_rate[$size]:-}" ] && [ "${raw_rate[$size]}" != - ] &&
+    ratio=$(awk -v a="$copy_rate" -v b="${raw_rate[$size]}" 'BEGIN { printf "%.2f", a / b }')
+  table+=$'\n'"| $rows | $m | $secs | $(rate "$rows" "$secs") | $copy | $copy_rate | $ratio | $(mb "$idle") | $(mb "$peak") | $cpu | $verdict |"
+done
+pg_version=$("$(svc_pg_bin)/postgres" --version | awk '{print $3}')
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git -C "$root" diff --quiet HEAD -- src clients 2>/dev/null || commit="$commit+changes"
+header="## $(date -u '+%Y-%m-%d %H:%M UTC') — \`$command_line\`
+
+PostgreSQL $pg_version source and target on loopback (fsync, synchronous_commit, full_page_writes on), $(nproc) cores,
+load average at the start $load_before, commit $commit. Target: ≥ 0.5× raw (copy phase), peak RSS < 400 MB and flat."
+printf '\n%s\n\n%s\n' "$header" "$table"
+results_file=${RESULTS_FILE:-$here/RESULTS.md}
+if [ ! -f "$results_file" ]; then
+  printf '# Mapping benchmark results\n\nAppended by bench/mapping/run.sh; compare ratios within one run (the machines are shared).\n' >"$results_file"
+fi
+printf '\n%s\n\n%s\n' "$header" "$table" >>"$results_file"
+log "appended to $results_file"
+[ "$failures" -eq 0 ] || { log "$failures run(s) failed"; exit 1; }
