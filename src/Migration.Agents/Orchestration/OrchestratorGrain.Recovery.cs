@@ -257,6 +257,22 @@ public sealed partial class OrchestratorGrain
             $"({await leases.DescribeHolderAsync(S.Command!.TargetConnectionString, Id) ?? "another session"}); pause it there first.");
     }
 
+    /// <summary>
+    /// Held while a migration is created (analysis and planning, before its state is first saved), so that another
+    /// instance can tell a creation in progress from one that died with its server.
+    /// </summary>
+    private async Task<IAsyncDisposable> HoldLeaseWhileCreatingAsync(CreateMigrationCommand command)
+    {
+        try
+        {
+            return Leases is { } leases && await leases.TryAcquireAsync(command.TargetConnectionString, Id) is { } lease ? lease : NoLease.Instance;
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            return NoLease.Instance; // the analysis reports the unreachable target itself
+        }
+    }
+
     private List<Core.Planning.TablePlan> SelectTables(IReadOnlyList<string>? names)
     {
         // Children before parents: the tables of later waves reference those of earlier ones.

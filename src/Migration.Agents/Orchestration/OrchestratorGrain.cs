@@ -82,6 +82,7 @@ public sealed partial class OrchestratorGrain(
         S.Exists = true;
         S.Command = command;
         S.CreatedAt = clock.GetUtcNow();
+        await using var creating = await HoldLeaseWhileCreatingAsync(command);
         await decisions.RecordAsync(Id, new DecisionRecord(Guid.NewGuid().ToString("N"), "Create a migration", [], "", "",
             "created", command.RequestedBy, S.CreatedAt, command.Description));
 

@@ -33,18 +33,25 @@ public sealed partial class PostgresMigrationRecovery
         try
         {
             var baselines = await ReadBaselineAsync(connection, transaction, request.ControlSchema, request.MigrationId, cancellationToken);
-            var tables = new List<TableRollback>();
+            // Tables the migration created go first (their foreign keys point at the others), then the rows it wrote
+            // into existing tables, children before parents.
+            var tables = new TableRollback?[request.Tables.Count];
             var drop = new List<QualifiedName>();
-            foreach (var table in request.Tables)
+            for (var i = 0; i < request.Tables.Count; i++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                tables.Add(await RemoveWrittenAsync(connection, transaction, request, point, baselines, table, drop, cancellationToken));
+                tables[i] = await DropCreatedAsync(connection, transaction, request, baselines, request.Tables[i], drop, cancellationToken);
             }
 
             if (drop.Count > 0)
             {
                 await using var command = PostgresSession.Command(connection, $"DROP TABLE {string.Join(", ", drop.Select(d => d.Quoted))}", transaction);
                 await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            for (var i = 0; i < request.Tables.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                tables[i] ??= await RemoveWrittenAsync(connection, transaction, point, baselines, request.Tables[i], cancellationToken);
             }
 
             if (request.WholeMigration)
@@ -65,12 +72,13 @@ public sealed partial class PostgresMigrationRecovery
                 new NpgsqlParameter<string> { TypedValue = request.MigrationId }, new NpgsqlParameter<string[]> { TypedValue = names });
 
             // The full integrity check, inside the transaction: commit only what matches the baseline.
-            for (var i = 0; i < tables.Count; i++)
+            var verified = new List<TableRollback>();
+            for (var i = 0; i < tables.Length; i++)
             {
-                tables[i] = await VerifyAsync(connection, transaction, request, baselines, request.Tables[i], tables[i], cancellationToken);
+                verified.Add(await VerifyAsync(connection, transaction, request, baselines, request.Tables[i], tables[i]!, cancellationToken));
             }
 
-            result = new RollbackResult(request.MigrationId, tables.All(t => t.MatchesBaseline), tables, mappings, checkpoints,
+            result = new RollbackResult(request.MigrationId, verified.All(t => t.MatchesBaseline), verified, mappings, checkpoints,
                 Stopwatch.GetElapsedTime(started), _clock.GetUtcNow());
             if (result.Verified)
             {
@@ -102,14 +110,34 @@ public sealed partial class PostgresMigrationRecovery
         return result;
     }
 
-    private static async Task<TableRollback> RemoveWrittenAsync(
+    /// <summary>A table the whole-migration rollback drops (the migration created it), else null.</summary>
+    private static async Task<TableRollback?> DropCreatedAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         RollbackRequest request,
-        RecoveryPoint point,
         Dictionary<string, (QualifiedName Name, TableBaseline Baseline)> baselines,
         QualifiedName table,
         List<QualifiedName> drop,
+        CancellationToken cancellationToken)
+    {
+        if (!request.WholeMigration || !baselines.TryGetValue(table.ToString(), out var entry) || entry.Baseline.Existed ||
+            !await ExistsAsync(connection, transaction, table, cancellationToken))
+        {
+            return null;
+        }
+
+        await using var count = PostgresSession.Command(connection, $"SELECT count(*) FROM {table.Quoted}", transaction);
+        var rows = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        drop.Add(table);
+        return new TableRollback(table.ToString(), "dropped", rows, true, null);
+    }
+
+    private static async Task<TableRollback> RemoveWrittenAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        RecoveryPoint point,
+        Dictionary<string, (QualifiedName Name, TableBaseline Baseline)> baselines,
+        QualifiedName table,
         CancellationToken cancellationToken)
     {
         var name = table.ToString();
@@ -124,14 +152,6 @@ public sealed partial class PostgresMigrationRecovery
             return entry.Baseline.Existed
                 ? new TableRollback(name, "unchanged", 0, false, "the table existed before the migration and is gone now: restore it from the backup")
                 : new TableRollback(name, "unchanged", 0, true, null);
-        }
-
-        if (!entry.Baseline.Existed && request.WholeMigration)
-        {
-            await using var count = PostgresSession.Command(connection, $"SELECT count(*) FROM {table.Quoted}", transaction);
-            var rows = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
-            drop.Add(table);
-            return new TableRollback(name, "dropped", rows, true, null);
         }
 
         var sql = RecoverySql.DeleteWrittenSince(table);

@@ -4,6 +4,7 @@ using Migration.Agents.Abstractions;
 using Migration.Contracts.V1;
 using Migration.Core.Abstractions;
 using Migration.Core.Migrations;
+using Migration.Core.Recovery;
 using Migration.Server.Connections;
 using Migration.Server.Errors;
 using Migration.Server.Mapping;
@@ -67,6 +68,17 @@ public sealed partial class MigrationGrpcService(
 
         var id = NewId();
         var registration = await registry.TryRegisterAsync(id, command.PairKey, DateTimeOffset.UtcNow, context.CancellationToken);
+        if (registration.IsExisting && await grains.GetGrain<IOrchestratorGrain>(registration.MigrationId).GetAsync() is null &&
+            context.GetHttpContext().RequestServices.GetService<IExecutionLeases>() is { } leases &&
+            await leases.DescribeHolderAsync(command.TargetConnectionString, registration.MigrationId, context.CancellationToken) is null)
+        {
+            // The holder has no state and nobody is creating it (the creation holds the execution lease until its state
+            // is saved): its server died while analysing, so nothing was written. Release the pair instead of blocking
+            // it for good.
+            await registry.MarkFinishedAsync(registration.MigrationId, command.PairKey, context.CancellationToken);
+            registration = await registry.TryRegisterAsync(id, command.PairKey, DateTimeOffset.UtcNow, context.CancellationToken);
+        }
+
         if (registration.IsExisting)
         {
             // Never a second copy into the same target: the caller attaches to the unfinished migration.
