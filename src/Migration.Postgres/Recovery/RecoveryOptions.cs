@@ -9,7 +9,7 @@ public sealed class RecoveryOptions
     public bool BackupBeforeWrite { get; set; } = true;
 
     /// <summary>Where backups go (archive + manifest per backup); relative paths are under the working directory.</summary>
-    public string BackupDirectory { get; set; } = "backups";
+    public string BackupDirectory { get; set; } = ".data/backups";
 
     /// <summary>Restore-test every backup right after it is taken (default true).</summary>
     public bool TestRestoreAfterBackup { get; set; } = true;
