@@ -71,6 +71,27 @@ public sealed class PayloadProtector
 
     public static bool IsProtected(string? value) => value?.StartsWith(Prefix, StringComparison.Ordinal) == true;
 
+    /// <summary>For stores that encrypt when a key is configured: protected with one, the text as it is without.</summary>
+    public static string ProtectIfConfigured(PayloadProtector? protector, string plaintext, string context) =>
+        protector is null ? plaintext : protector.Protect(plaintext, context);
+
+    /// <summary>
+    /// Reads what <see cref="ProtectIfConfigured"/> wrote: plain text as it is (written before a key was configured),
+    /// protected text decrypted; InvalidOperationException when it is protected and no key is configured.
+    /// </summary>
+    public static string UnprotectIfProtected(PayloadProtector? protector, string value, string context)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!IsProtected(value))
+        {
+            return value;
+        }
+
+        return protector is null
+            ? throw new InvalidOperationException($"A value was stored encrypted with key '{KeyIdOf(value)}', but no encryption key is configured (Security:Encryption).")
+            : protector.Unprotect(value, context);
+    }
+
     /// <summary>The key id a protected value was written with (to find values still under an old key).</summary>
     public static string KeyIdOf(string protectedValue)
     {

@@ -2,37 +2,47 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Migration.Core.Abstractions;
 using Migration.Core.Agents;
+using Migration.Core.Security;
 using Migration.Core.Serialization;
 using StackExchange.Redis;
 
 namespace Migration.Redis.Agents;
 
-/// <summary>Decision history in Redis: per migration a list of decision records (JSON), oldest first, never trimmed.</summary>
+/// <summary>
+/// Decision history in Redis: per migration a list of decision records (JSON), oldest first, never trimmed; encrypted
+/// when an encryption key is configured (a decision can quote the data that raised it).
+/// </summary>
 public sealed class RedisDecisionHistory : IDecisionHistory
 {
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKeys _keys;
+    private readonly PayloadProtector? _protector;
 
-    public RedisDecisionHistory(IConnectionMultiplexer redis, IOptions<RedisOptions> options)
+    public RedisDecisionHistory(IConnectionMultiplexer redis, IOptions<RedisOptions> options, PayloadProtector? protector = null)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(options);
         _redis = redis;
         _keys = new RedisKeys(options.Value.KeyPrefix);
+        _protector = protector;
     }
 
     public async Task RecordAsync(string migrationId, DecisionRecord decision, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decision);
         cancellationToken.ThrowIfCancellationRequested();
-        await _redis.GetDatabase().ListRightPushAsync(_keys.Decisions(migrationId), JsonSerializer.Serialize(decision, MigrationJson.Options));
+        await _redis.GetDatabase().ListRightPushAsync(_keys.Decisions(migrationId),
+            PayloadProtector.ProtectIfConfigured(_protector, JsonSerializer.Serialize(decision, MigrationJson.Options), Context(migrationId)));
     }
 
     public async Task<IReadOnlyList<DecisionRecord>> ListAsync(string migrationId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var values = await _redis.GetDatabase().ListRangeAsync(_keys.Decisions(migrationId));
-        return [.. values.Select(v => JsonSerializer.Deserialize<DecisionRecord>(v.ToString(), MigrationJson.Options)
+        return [.. values.Select(v => JsonSerializer.Deserialize<DecisionRecord>(
+                PayloadProtector.UnprotectIfProtected(_protector, v.ToString(), Context(migrationId)), MigrationJson.Options)
             ?? throw new InvalidDataException($"A decision record of migration '{migrationId}' is empty."))];
     }
+
+    private static string Context(string migrationId) => "decisions:" + migrationId;
 }

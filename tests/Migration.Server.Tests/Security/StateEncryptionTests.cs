@@ -8,12 +8,15 @@ using Npgsql;
 namespace Migration.Server.Tests.Security;
 
 /// <summary>
-/// With an encryption key configured, a migration's state (its connection strings among it) is encrypted before it
-/// reaches the embedded store's append-only file on disk, and a restarted server reads it back.
+/// With an encryption key configured, a migration's state (its connection strings among it) and its conversations are
+/// encrypted before they reach the embedded store's append-only file on disk, and a restarted server reads them back.
 /// </summary>
 [Collection(ServerCollection.Name)]
 public sealed class StateEncryptionTests(PostgresServer postgres)
 {
+    // A word only the chat question carries (no table or event has it).
+    private const string Question = "quixotic-marmalade-comet";
+
     [Fact]
     public async Task GrainState_WithEncryptionKey_NoPasswordOnDiskAndReadBackAfterRestart()
     {
@@ -33,21 +36,29 @@ public sealed class StateEncryptionTests(PostgresServer postgres)
         try
         {
             string id;
+            string conversation;
             await using (var server = await InProcessServer.StartAsync(settings))
             {
                 var created = await server.Client.CreateMigrationAsync(MigrationRun.Request(WithLogin(source, role, password), WithLogin(target, role, password)));
                 id = created.Migration.Id;
                 Assert.Equal(MigrationPhase.AwaitingApproval, created.Migration.Phase);
+                var asked = await new GuidanceService.GuidanceServiceClient(server.Channel)
+                    .AskAsync(new AskRequest { MigrationId = id, Text = $"what does {Question} mean?" });
+                conversation = asked.ConversationId;
             }
 
             var onDisk = ReadAll(store);
             Assert.Contains(id, onDisk, StringComparison.Ordinal); // the scan reads the store's files
             Assert.DoesNotContain(password, onDisk, StringComparison.Ordinal);
+            Assert.DoesNotContain(Question, onDisk, StringComparison.Ordinal);
 
             await using (var restarted = await InProcessServer.StartAsync(settings))
             {
                 var migration = (await restarted.Client.GetMigrationAsync(new GetMigrationRequest { MigrationId = id })).Migration;
                 Assert.Equal(MigrationPhase.AwaitingApproval, migration.Phase);
+                var turns = (await new GuidanceService.GuidanceServiceClient(restarted.Channel)
+                    .GetConversationAsync(new GetConversationRequest { ConversationId = conversation })).Turns;
+                Assert.Contains(turns, t => t.Text.Contains(Question, StringComparison.Ordinal));
                 Assert.Single((await restarted.Client.GetPlanAsync(new GetPlanRequest { MigrationId = id })).Plan.Waves.SelectMany(w => w.Tables));
             }
         }
