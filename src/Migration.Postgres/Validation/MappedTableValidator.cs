@@ -262,7 +262,7 @@ public sealed partial class MappedTableValidator(ILogger logger)
 
         if (!spec.Map.RemapsKeys)
         {
-            return await CompareByValuesAsync(target, spec, expected, issues, cancellationToken);
+            return await CompareByValuesAsync(target, spec, expected, judgesOrphans, issues, cancellationToken);
         }
 
         var actual = new Dictionary<Guid, object?[]>();
@@ -339,8 +339,16 @@ public sealed partial class MappedTableValidator(ILogger logger)
     }
 
     private static async Task<(int, int)> CompareByValuesAsync(
-        NpgsqlConnection target, CompiledSpec spec, List<(object?[] Values, bool Skipped, Guid Id, string Key)> expected, List<string> issues, CancellationToken cancellationToken)
+        NpgsqlConnection target, CompiledSpec spec, List<(object?[] Values, bool Skipped, Guid Id, string Key)> expected, bool judgesOrphans,
+        List<string> issues, CancellationToken cancellationToken)
     {
+        // As for remapped keys: without the whole spec an orphan kept out cannot be told from a missing row, and with a
+        // natural key rule a duplicate may have been merged away (the reconciliation still accounts for every row).
+        if (spec.Map.Duplicates is not null || (!judgesOrphans && (spec.References.Count > 0 || spec.Polymorphics.Count > 0)))
+        {
+            return (0, 0);
+        }
+
         var mismatches = 0;
         var condition = string.Join(" AND ", spec.Columns.Select((c, i) =>
             $"{QualifiedName.QuoteIdentifier(c.Name)} IS NOT DISTINCT FROM ${(i + 1).ToString(CultureInfo.InvariantCulture)}"));
