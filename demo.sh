@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# The demo: migrates a small retail database (about 350,000 rows: FK cycle, self-reference, a table without a primary
-# key, enums, jsonb, arrays, money) from demo_source into an empty demo_target through the service, with live progress
-# and the validation report.
+# The demo: a schema-changing migration of a legacy "dispatch" application database (integer ids, cryptic names, status
+# codes, a polymorphic reference, orphans, duplicates; scripts/sql/legacy-demo-source.sql, about 300,000 rows) into a
+# modern schema (UUID keys with legacy ids, enums, renamed tables and columns, metadata jsonb, foreign keys;
+# legacy-demo-target.sql) with the mapping spec legacy-demo-mapping.json, through the service, with live progress and
+# the validation report.
 #
 #   ./demo.sh                 run the demo; exits with the CLI's exit code (0 = completed and validated)
+#   ./demo.sh --same-schema   the earlier demo instead: a retail database (about 350,000 rows: FK cycle, self-reference,
+#                             a table without a primary key, enums, jsonb, arrays, money) copied into an empty database
 #   ./demo.sh --keep-server   leave the server (and the demo PostgreSQL) running afterwards, to try other CLI verbs
 #   ./demo.sh --stop          stop what --keep-server left running
+#
+# DEMO_ROWS sets the legacy source's size (default 300000).
 #
 # Needs only the .NET SDK on Debian: PostgreSQL is installed with apt-get when missing and a throwaway cluster is
 # started under .data/demo-pg on a free port. Set DEMO_PG to an admin connection string
@@ -25,11 +31,13 @@ fail() { printf '\033[1;31m[demo] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
 keep_server=0
 stop_only=0
+same_schema=0
 for arg in "$@"; do
   case "$arg" in
     --keep-server) keep_server=1 ;;
+    --same-schema) same_schema=1 ;;
     --stop) stop_only=1 ;;
-    -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) fail "unknown argument $arg (try --help)" ;;
   esac
 done
@@ -143,24 +151,40 @@ demo_psql() { # demo_psql DATABASE [psql args...]
 conn() { echo "Host=$pg_host;Port=$pg_port;Username=$pg_user;Password=$pg_password;Database=$1"; }
 demo_psql postgres -Atc 'SELECT 1' >/dev/null || fail "cannot connect to PostgreSQL at $pg_host:$pg_port as $pg_user"
 
-# The source is generated once and kept while scripts/sql/demo-source.sql is unchanged (its hash is the comment).
-sql_file="$root/scripts/sql/demo-source.sql"
-sql_hash=$(md5sum "$sql_file" | cut -c1-32)
-current=$(demo_psql postgres -Atc "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = 'demo_source'")
-if [ "$current" != "demo-source $sql_hash" ]; then
-  say "generating demo_source from scripts/sql/demo-source.sql (fixed seed; about 350,000 rows)"
-  t0=$SECONDS
-  demo_psql postgres -c 'DROP DATABASE IF EXISTS demo_source WITH (FORCE)' -c 'CREATE DATABASE demo_source'
-  demo_psql demo_source -f "$sql_file"
-  demo_psql postgres -c "COMMENT ON DATABASE demo_source IS 'demo-source $sql_hash'"
-  say "demo_source generated in $((SECONDS - t0)) s"
+# The source is generated once and kept while its SQL (and size) is unchanged (their hash is the database's comment).
+if [ "$same_schema" = 1 ]; then
+  source_db=demo_source target_db=demo_target
+  sql_file="$root/scripts/sql/demo-source.sql"
+  sql_hash=$(md5sum "$sql_file" | cut -c1-32)
+  generate() { demo_psql "$source_db" -f "$sql_file"; }
+  what="a retail database (fixed seed; about 350,000 rows)"
 else
-  say "demo_source is up to date"
+  source_db=legacy_source target_db=modern_target
+  rows=${DEMO_ROWS:-300000}
+  [[ "$rows" =~ ^[0-9]+$ ]] || fail "DEMO_ROWS must be a number of rows"
+  sql_file="$root/scripts/sql/legacy-demo-source.sql"
+  sql_hash=$( (cat "$sql_file"; echo "$rows") | md5sum | cut -c1-32)
+  generate() { demo_psql "$source_db" -c "SET demo.rows = $rows" -f "$sql_file"; }
+  what="the legacy dispatch database (about $rows rows, deterministic)"
 fi
-demo_psql postgres -c 'DROP DATABASE IF EXISTS demo_target WITH (FORCE)' -c 'CREATE DATABASE demo_target'
-say "demo_source tables (rows):"
-demo_psql demo_source -At -F ' ' -c "
-  SELECT format('  %-12s %8s', c.relname, to_char(s.n, 'FM999,999,999'))
+current=$(demo_psql postgres -Atc "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$source_db'")
+if [ "$current" != "$source_db $sql_hash" ]; then
+  say "generating $source_db from ${sql_file#"$root"/}: $what"
+  t0=$SECONDS
+  demo_psql postgres -c "DROP DATABASE IF EXISTS $source_db WITH (FORCE)" -c "CREATE DATABASE $source_db"
+  generate
+  demo_psql postgres -c "COMMENT ON DATABASE $source_db IS '$source_db $sql_hash'"
+  say "$source_db generated in $((SECONDS - t0)) s"
+else
+  say "$source_db is up to date"
+fi
+demo_psql postgres -c "DROP DATABASE IF EXISTS $target_db WITH (FORCE)" -c "CREATE DATABASE $target_db"
+if [ "$same_schema" = 0 ]; then
+  demo_psql "$target_db" -f "$root/scripts/sql/legacy-demo-target.sql"
+fi
+say "$source_db tables (rows):"
+demo_psql "$source_db" -At -F ' ' -c "
+  SELECT format('  %-28s %9s', c.relname, to_char(s.n, 'FM999,999,999'))
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   CROSS JOIN LATERAL (SELECT (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text::bigint AS n) s
   WHERE c.relkind = 'r' AND n.nspname = 'public' ORDER BY c.relname" >&2
@@ -168,7 +192,7 @@ demo_psql demo_source -At -F ' ' -c "
 # --- build and start the server -----------------------------------------------------------------------------------
 srv_build "$data/demo-build.log" || exit 1
 stop_server # one left by an earlier --keep-server run
-# demo_target was just recreated: migrations an earlier run left in the store would point at a database that is gone.
+# The target was just recreated: migrations an earlier run left in the store would point at a database that is gone.
 rm -rf "$data/garnet"
 # The web dashboard (clients/web, built with npm) on a browser endpoint of its own beside the gRPC one.
 dashboard_url="" dashboard_args=()
@@ -185,28 +209,57 @@ url=$SRV_URL
 [ -z "$dashboard_url" ] || say "web dashboard: $dashboard_url (live progress, charts, decisions and chat; ./demo.sh --keep-server keeps it up)"
 
 # --- the migration ----------------------------------------------------------------------------------------------
-say "migration run --source demo_source --target demo_target --yes"
+if [ "$same_schema" = 1 ]; then
+  run_args=(--description "demo.sh: retail demo")
+else
+  run_args=(--mapping "$root/scripts/sql/legacy-demo-mapping.json" --fk-mode recreate --description "demo.sh: legacy dispatch to modern schema")
+fi
+say "migration run --source $source_db --target $target_db ${run_args[*]:0:4} --yes"
 t0=$SECONDS
 set +e
-srv_cli run --server "$url" --source "$(conn demo_source)" --target "$(conn demo_target)" --yes \
-  --description "demo.sh: retail demo"
+srv_cli run --server "$url" --source "$(conn "$source_db")" --target "$(conn "$target_db")" --yes "${run_args[@]}"
 code=$?
 set -e
 say "the CLI exited with $code after $((SECONDS - t0)) s"
 
 # An independent look at the result, straight from PostgreSQL.
-say "row counts, source -> target:"
-count_sql="SELECT string_agg(format('%s=%s', c.relname,
-    (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text), ' ' ORDER BY c.relname)
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = 'public'"
-src_counts=$(demo_psql demo_source -Atc "$count_sql")
-tgt_counts=$(demo_psql demo_target -Atc "$count_sql" 2>/dev/null || true)
-for pair in $src_counts; do
-  table=${pair%%=*}
-  target_rows=$(tr ' ' '\n' <<<"$tgt_counts" | grep "^$table=" | cut -d= -f2 || true)
-  mark="ok"; [ "${pair#*=}" = "${target_rows:-}" ] || mark="DIFFERS"
-  printf '  %-12s %8s -> %-8s %s\n' "$table" "${pair#*=}" "${target_rows:--}" "$mark" >&2
-done
+table_rows() { # table_rows DATABASE: "table=rows ..." of its public tables
+  demo_psql "$1" -Atc "SELECT string_agg(format('%s=%s', c.relname,
+      (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text), ' ' ORDER BY c.relname)
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = 'public'" 2>/dev/null || true
+}
+src_counts=$(table_rows "$source_db")
+tgt_counts=$(table_rows "$target_db")
+rows_of() { tr ' ' '\n' <<<"$1" | grep "^$2=" | cut -d= -f2 || true; }
+if [ "$same_schema" = 1 ]; then
+  say "row counts, source -> target:"
+  for pair in $src_counts; do
+    table=${pair%%=*}
+    target_rows=$(rows_of "$tgt_counts" "$table")
+    mark="ok"; [ "${pair#*=}" = "${target_rows:-}" ] || mark="DIFFERS"
+    printf '  %-12s %8s -> %-8s %s\n' "$table" "${pair#*=}" "${target_rows:--}" "$mark" >&2
+  done
+else
+  say "row counts, source -> target (+ rows kept out by the spec's policies: orphans, rejected values, duplicates):"
+  while read -r from to; do
+    source_rows=$(rows_of "$src_counts" "$from")
+    target_rows=$(rows_of "$tgt_counts" "$to")
+    kept=$(demo_psql "$target_db" </dev/null -Atc "SELECT coalesce(sum(rows), 0) FROM migration_control.mapping_outcomes
+                                         WHERE table_name = 'public.$from' AND outcome <> 'orphan_nulled'" 2>/dev/null || echo 0)
+    mark="ok"; [ "${source_rows:-0}" = "$(( ${target_rows:-0} + kept ))" ] || mark="DIFFERS"
+    printf '  %-28s %8s -> %-19s %8s %s\n' "$from" "${source_rows:--}" "$to" "${target_rows:--} (+$kept)" "$mark" >&2
+  done <<'PAIRS'
+dispatch_category categories
+dispatch_customer customers
+dispatch_product products
+dispatch_product_categories product_categories
+dispatch_order orders
+dispatch_order_item order_lines
+dispatch_payment payments
+dispatch_comment comments
+PAIRS
+  say "rows kept out and listed for review: SELECT reason, row_key FROM migration_control.quarantine (in $target_db)"
+fi
 
 if [ "$keep_server" = 0 ]; then
   stop_server
@@ -214,9 +267,9 @@ else
   say "the server is still running on $url (pid $(cat "$server_pid_file")); try:"
   say "  dotnet ${SRV_CLI_DLL#"$root"/} list --server $url"
   if [ -n "${DEMO_PG:-}" ]; then
-    say "  psql -h $pg_host -p $pg_port -U $pg_user demo_target"
+    say "  psql -h $pg_host -p $pg_port -U $pg_user $target_db"
   else
-    say "  psql -h $pg_host -p $pg_port -U $pg_user demo_target   (password: pg_password in ${pg_state#"$root"/})"
+    say "  psql -h $pg_host -p $pg_port -U $pg_user $target_db   (password: pg_password in ${pg_state#"$root"/})"
   fi
   say "stop it with: ./demo.sh --stop"
 fi
