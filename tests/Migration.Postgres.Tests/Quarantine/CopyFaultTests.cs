@@ -54,7 +54,8 @@ public sealed class CopyFaultTests(PostgresServer server) : IAsyncLifetime
         await stop.CancelAsync();
         var terminated = await terminator;
 
-        Assert.Equal(2, terminated);
+        // One sweep can end more than one backend (the copy and a page's second connection both run COPY).
+        Assert.True(terminated >= 2, $"expected at least 2 terminated backends, got {terminated}");
         Assert.True(counts.Retries >= 1, $"expected retried pages, got {counts.Retries}");
         Assert.Equal(1200, result.RowsCopied);
         Assert.Equal(await CopyTestKit.DigestAsync(source, "items"), await CopyTestKit.DigestAsync(target, "items"));
