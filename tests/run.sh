@@ -166,5 +166,26 @@ if [ "$run_clients" = "1" ]; then
   log "client tests exited with $clients_code after $((SECONDS - clients_started)) s"
   [ "$code" -ne 0 ] || code=$clients_code
 fi
+# The failed tests again, with their first message lines, next to the closing line where a short log tail shows them.
+if [ "$failed" -gt 0 ] && [ ${#trx_files[@]} -gt 0 ]; then
+  log "failed tests:"
+  if command -v python3 >/dev/null; then
+    python3 - "${trx_files[@]}" <<'PY' || true
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for path in sys.argv[1:]:
+    for r in ET.parse(path).getroot().iterfind(".//t:UnitTestResult", ns):
+        if r.get("outcome") in ("Passed", "NotExecuted"):
+            continue
+        message = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+        lines = (message.text or "").strip().splitlines() if message is not None else []
+        print(f"  {r.get('outcome')}: {r.get('testName')}")
+        for line in lines[:6]:
+            print(f"      {line[:300]}")
+PY
+  else
+    grep -ho '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "${trx_files[@]}" | grep -o 'testName="[^"]*"' | sed 's/^/  /' || true
+  fi
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$code"

@@ -28,6 +28,10 @@ public sealed partial class MigrationGrpcService(
     private static readonly TimeSpan WatchWait = TimeSpan.FromSeconds(5);
     private const int WatchPage = 500;
 
+    // How long a pair's holder without state and without a creation in progress is waited for before it is released.
+    private static readonly TimeSpan HolderGrace = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan HolderPoll = TimeSpan.FromMilliseconds(250);
+
     [Authorize(Policy = MigrationPolicies.Operate)]
     public override async Task<CreateMigrationResponse> CreateMigration(CreateMigrationRequest request, ServerCallContext context)
     {
@@ -68,25 +72,37 @@ public sealed partial class MigrationGrpcService(
 
         var id = NewId();
         var registration = await registry.TryRegisterAsync(id, command.PairKey, DateTimeOffset.UtcNow, context.CancellationToken);
-        if (registration.IsExisting && await grains.GetGrain<IOrchestratorGrain>(registration.MigrationId).GetAsync() is null &&
-            context.GetHttpContext().RequestServices.GetService<IExecutionLeases>() is { } leases &&
-            await leases.DescribeHolderAsync(command.TargetConnectionString, registration.MigrationId, context.CancellationToken) is null)
+        if (registration.IsExisting)
         {
+            // Never a second copy into the same target: the caller attaches to the unfinished migration.
+            var leases = context.GetHttpContext().RequestServices.GetService<IExecutionLeases>();
+            var attached = await HolderStateAsync(registration.MigrationId, command.TargetConnectionString, leases, context.CancellationToken);
+            if (attached is not null)
+            {
+                LogAttached(logger, registration.MigrationId, source.Description, target.Description);
+                return Response(attached, attachedToExisting: true);
+            }
+
+            if (leases is null)
+            {
+                throw RpcErrors.FailedPrecondition(
+                    $"Migration '{registration.MigrationId}' holds this source and target but has no state; cancel it first.");
+            }
+
             // The holder has no state and nobody is creating it (the creation holds the execution lease until its state
             // is saved): its server died while analysing, so nothing was written. Release the pair instead of blocking
             // it for good.
             await registry.MarkFinishedAsync(registration.MigrationId, command.PairKey, context.CancellationToken);
             registration = await registry.TryRegisterAsync(id, command.PairKey, DateTimeOffset.UtcNow, context.CancellationToken);
-        }
-
-        if (registration.IsExisting)
-        {
-            // Never a second copy into the same target: the caller attaches to the unfinished migration.
-            var attached = await grains.GetGrain<IOrchestratorGrain>(registration.MigrationId).GetAsync()
-                ?? throw RpcErrors.FailedPrecondition(
-                    $"Migration '{registration.MigrationId}' holds this source and target but has no state; cancel it first.");
-            LogAttached(logger, registration.MigrationId, source.Description, target.Description);
-            return Response(attached, attachedToExisting: true);
+            if (registration.IsExisting)
+            {
+                // Someone else claimed the pair in between: attach to theirs (it is being created right now).
+                attached = await HolderStateAsync(registration.MigrationId, command.TargetConnectionString, leases, context.CancellationToken)
+                    ?? throw RpcErrors.FailedPrecondition(
+                        $"Migration '{registration.MigrationId}' was just created for this source and target by another caller; try again.");
+                LogAttached(logger, registration.MigrationId, source.Description, target.Description);
+                return Response(attached, attachedToExisting: true);
+            }
         }
 
         var snapshot = await grains.GetGrain<IOrchestratorGrain>(id).CreateAsync(command);
@@ -240,6 +256,42 @@ public sealed partial class MigrationGrpcService(
             }
 
             await events.WaitForEventsAsync(request.MigrationId, cursor, WatchWait, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The state of the migration that holds a source/target pair, waiting while it is being created: another caller
+    /// (on this server or another) may have claimed the pair a moment ago and not yet reached the grain, or its grain
+    /// may be analysing under the execution lease. Null when, after <see cref="HolderGrace"/>, the holder has neither
+    /// state nor a creation in progress (its server died before saving anything).
+    /// </summary>
+    private async Task<MigrationSnapshot?> HolderStateAsync(
+        string holderId, string targetConnectionString, IExecutionLeases? leases, CancellationToken cancellationToken)
+    {
+        var grain = grains.GetGrain<IOrchestratorGrain>(holderId);
+        var idleSince = DateTimeOffset.UtcNow;
+        while (true)
+        {
+            if (await grain.GetAsync() is { } snapshot)
+            {
+                return snapshot;
+            }
+
+            if (leases is null)
+            {
+                return null;
+            }
+
+            if (await leases.DescribeHolderAsync(targetConnectionString, holderId, cancellationToken) is not null)
+            {
+                idleSince = DateTimeOffset.UtcNow; // being created right now
+            }
+            else if (DateTimeOffset.UtcNow - idleSince >= HolderGrace)
+            {
+                return null;
+            }
+
+            await Task.Delay(HolderPoll, cancellationToken);
         }
     }
 
