@@ -25,6 +25,11 @@ public sealed class AdaptiveBatchController
     /// <summary>Records how long a page of <paramref name="rows"/> rows took and returns the next page size.</summary>
     public int Record(int rows, TimeSpan elapsed)
     {
+        if (!_settings.Adaptive)
+        {
+            return Current;
+        }
+
         var next = Current;
         if (elapsed > _settings.PerformanceThreshold)
         {

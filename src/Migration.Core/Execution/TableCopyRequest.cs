@@ -22,6 +22,12 @@ public sealed record TableCopyRequest(
 {
     public int Parallelism { get; init; } = 1;
 
+    /// <summary>
+    /// Committed pages whose progress reports may wait to be delivered before the copy waits for them
+    /// (<see cref="ResourceLimits.QueueMaxSize"/>).
+    /// </summary>
+    public int ReportQueueSize { get; init; } = ResourceLimits.Default.QueueMaxSize;
+
     /// <summary>How many bad rows the table may set aside before the copy stops for a decision (seed L1 → L3).</summary>
     public ErrorBudget ErrorBudget { get; init; } = ErrorBudget.Default;
 

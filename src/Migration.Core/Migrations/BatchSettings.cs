@@ -15,6 +15,12 @@ public sealed record BatchSettings
     public double AdjustmentFactor { get; init; } = 0.25;
     public TimeSpan PerformanceThreshold { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The seed's batchSizeAdaptive: false keeps every page at its first size (only a failed page still halves the
+    /// next, seed L1).
+    /// </summary>
+    public bool Adaptive { get; init; } = true;
+
     public static BatchSettings Default { get; } = new();
 
     /// <summary>Returns the problems with these settings, empty when they are valid.</summary>

@@ -12,6 +12,9 @@ public sealed record MigrationOptions
     public IReadOnlyList<string> ExcludeTables { get; init; } = [];
     public BatchSettings Batch { get; init; } = BatchSettings.Default;
     public int MaxConcurrentBatches { get; init; } = 2;
+
+    /// <summary>The seed's other resource limits (memory per copy stream, connection pool, report queue).</summary>
+    public ResourceLimits Resources { get; init; } = ResourceLimits.Default;
     public ForeignKeyMode ForeignKeyMode { get; init; } = ForeignKeyMode.Unspecified;
     public IReadOnlyList<string> ForceMappedTables { get; init; } = [];
     public string ControlSchema { get; init; } = "migration_control";

@@ -15,6 +15,9 @@ public sealed record MigrationPlan(
     ForeignKeyMode ForeignKeyMode,
     string Summary)
 {
+    /// <summary>The resource limits the copy runs under (with <see cref="MaxConcurrentBatches"/> and <see cref="Batch"/>).</summary>
+    public ResourceLimits Resources { get; init; } = ResourceLimits.Default;
+
     public IEnumerable<TablePlan> Tables => Waves.SelectMany(w => w.Tables);
 
     public bool HasBlockingProblems => Problems.Any(p => p.Severity == PlanProblemSeverity.Blocking);

@@ -125,7 +125,7 @@ public static class MigrationPlanner
         var estimatedRows = all.Sum(t => t.EstimatedRows);
         var estimatedDuration = TimeSpan.FromTicks(all.Sum(t => t.EstimatedDuration.Ticks));
         var plan = new MigrationPlan(planWaves, deferred, problems, decisions, estimatedRows, estimatedDuration,
-            options.MaxConcurrentBatches, options.Batch, foreignKeyMode, "");
+            options.MaxConcurrentBatches, options.Batch, foreignKeyMode, "") { Resources = options.Resources };
         return plan with { Summary = Summarize(plan) };
     }
 

@@ -46,6 +46,19 @@ public sealed record TablePlan(
             && IsIntegerKeyType(Mapping.Columns.FirstOrDefault(c => c.SourceColumn == KeyColumns[0])?.SourceType);
     }
 
+    /// <summary>
+    /// Large enough (at least four of the largest pages) and paged by heap block ranges (no usable key), so that it can
+    /// be cut into block ranges copied concurrently.
+    /// </summary>
+    public bool SplitsIntoBlockRanges(BatchSettings batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return Paging == PagingStrategy.CtidRange && EstimatedRows >= 4L * batch.MaxBatchSize;
+    }
+
+    /// <summary>Whether the table is cut into ranges (of keys or of heap blocks) copied concurrently.</summary>
+    public bool SplitsIntoRanges(BatchSettings batch) => SplitsIntoKeyRanges(batch) || SplitsIntoBlockRanges(batch);
+
     /// <summary>Whether a key column of this PostgreSQL type (as <c>format_type</c> names it) can be paged by arithmetic.</summary>
     public static bool IsIntegerKeyType(string? type) => type is "smallint" or "integer" or "bigint";
 
