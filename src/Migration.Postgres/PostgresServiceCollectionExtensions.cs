@@ -31,6 +31,7 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton(sp => (IRangeCopier)sp.GetRequiredService<ITableCopier>());
         services.AddSingleton<IRowCounter, PostgresRowCounter>();
         services.AddSingleton<IMappingProbe, PostgresMappingProbe>();
+        services.AddSingleton<IMissingParentProbe, PostgresMissingParentProbe>();
         return services;
     }
 }

@@ -1,0 +1,27 @@
+using Migration.Core.Catalog;
+
+namespace Migration.Core.Planning;
+
+/// <summary>
+/// A connection rule (foreign key) of a table in the migration that points at a parent table which is not part of
+/// the migration (left out by the selection). Whether the rows it needs are already in the target is found out by
+/// <see cref="Abstractions.IMissingParentProbe"/> before anything is written.
+/// </summary>
+/// <param name="Child">The table in the migration (source name).</param>
+/// <param name="Rule">The connection rule's name (the foreign key constraint).</param>
+/// <param name="ChildColumns">The child's columns holding the parent key.</param>
+/// <param name="Parent">The parent table (same name in source and target for a same-schema migration).</param>
+/// <param name="ParentColumns">The parent's key columns the rule points at.</param>
+/// <param name="ParentInTarget">The target has the parent table (it may still lack the rows).</param>
+/// <param name="CheckedDuringLoad">
+/// The target checks the rule while the child is loaded (the child table exists in the target with the rule), so rows
+/// whose parent is missing are refused one by one and can be set aside for review.
+/// </param>
+public sealed record MissingParentReference(
+    QualifiedName Child,
+    string Rule,
+    IReadOnlyList<string> ChildColumns,
+    QualifiedName Parent,
+    IReadOnlyList<string> ParentColumns,
+    bool ParentInTarget,
+    bool CheckedDuringLoad);
