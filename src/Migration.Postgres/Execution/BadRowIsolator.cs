@@ -105,6 +105,28 @@ internal sealed class BadRowIsolator(NpgsqlDataSourceProvider dataSources, Quara
         return await QuarantineWriter.CountAsync(target, transaction, request.ControlSchema, request.MigrationId, request.Table.Table.ToString(), cancellationToken);
     }
 
+    /// <summary>
+    /// Rows of one range of the request's table set aside so far (committed): those of its pages, whose batch ids are
+    /// <c>table#range.page</c>, or the whole table's when it is copied in one piece.
+    /// </summary>
+    public async Task<long> CountRangeAsync(TableCopyRequest request, int range, bool ranged, CancellationToken cancellationToken)
+    {
+        if (!ranged)
+        {
+            return await CountAsync(request, cancellationToken);
+        }
+
+        var table = request.Table.Table.ToString();
+        await using var target = await dataSources.OpenConnectionAsync(request.TargetConnectionString, cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"SELECT count(*) FROM {QualifiedName.QuoteIdentifier(request.ControlSchema)}.quarantine " +
+            "WHERE migration_id = $1 AND table_name = $2 AND left(batch_id, length($3)) = $3", target);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.MigrationId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = table });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = string.Create(CultureInfo.InvariantCulture, $"{table}#{range}.") });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     private ErrorBudgetExceededException Exhausted(TableCopyContext context, string batchId, long quarantined, long seen, QuarantineReason? reason)
     {
         var budget = context.Request.ErrorBudget;

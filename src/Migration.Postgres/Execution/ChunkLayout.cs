@@ -6,10 +6,14 @@ using Npgsql;
 namespace Migration.Postgres.Execution;
 
 /// <summary>
-/// How a table is cut into key ranges for concurrent copying. The cut is made once, before the first page, under an
-/// advisory lock, and kept in the control schema (one checkpoint row per range, all created in one transaction), so
-/// every later run of the table (a resume, a second worker after a failover) continues exactly the same ranges
-/// whatever parallelism it is given. A table copied in one piece is recorded the same way, as one open range.
+/// How a table is cut into ranges for concurrent copying: key ranges of a table paged on one integer key, heap block
+/// ranges of a table without a usable key (ctid). The cut is made once, before the first page, under an advisory
+/// lock, and kept in the control schema (one checkpoint row per range, all created in one transaction), so every later
+/// run of the table (a resume, a second worker after a failover) continues exactly the same ranges whatever
+/// parallelism it is given. A table copied in one piece is recorded the same way, as one open range.
+/// <para>Key ranges: ends are inclusive keys and a range's first checkpoint is the previous range's end (keys after
+/// it). Block ranges: ends are exclusive block numbers and a range's first checkpoint is the previous range's end
+/// (the first block it copies), as <see cref="CtidPager"/> reads its checkpoints. The last range is open-ended.</para>
 /// </summary>
 internal static class ChunkLayout
 {
@@ -24,6 +28,10 @@ internal static class ChunkLayout
         var split = parallelism > 1 && request.Table.SplitsIntoKeyRanges(request.Batch) && IntegerKeyPager.Supports(context)
             ? await ReadKeyBoundsAsync(dataSources, context, cancellationToken)
             : null;
+        // Blocks [0, BlockCount) as read when the table's copy context was made: the same for every worker that cuts.
+        var blocks = parallelism > 1 && !context.IsKeyset && request.Table.SplitsIntoBlockRanges(request.Batch) && context.BlockCount > 0
+            ? context.BlockCount
+            : 0;
         await using var target = await dataSources.OpenConnectionAsync(request.TargetConnectionString, cancellationToken);
         await using var transaction = await target.BeginTransactionAsync(cancellationToken);
         await using (var lockCommand = new NpgsqlCommand(ControlSchemaSql.LockMigrationObject, target, transaction))
@@ -39,16 +47,20 @@ internal static class ChunkLayout
             return recorded;
         }
 
-        // Equal key widths; ends are inclusive, the last range is open-ended. Range n starts after range n-1's end,
-        // which is exactly what its checkpoint says before its first page. Too few keys: one range.
-        var ranges = split is var (min, max) && (Int128)max - min + 1 >= 4L * parallelism ? parallelism : 1;
-        var width = split is var (low, high) ? ((Int128)high - low + 1) / ranges : 0;
+        // Equal key (or block) widths, the last range open-ended. Range n starts after range n-1's end, which is exactly
+        // what its checkpoint says before its first page. Too few keys or blocks: one range.
+        var ranges = split is var (min, max) && (Int128)max - min + 1 >= 4L * parallelism ? parallelism
+            : blocks >= 4L * parallelism ? parallelism
+            : 1;
+        var width = split is var (low, high) ? ((Int128)high - low + 1) / ranges : (Int128)blocks / ranges;
         await using (var batch = new NpgsqlBatch(target, transaction))
         {
             string? previousEnd = null;
             for (var n = 0; n < ranges; n++)
             {
-                var end = n == ranges - 1 ? null : ((long)((Int128)split!.Value.Min - 1 + width * (n + 1))).ToString(CultureInfo.InvariantCulture);
+                var end = n == ranges - 1 ? null
+                    : split is not null ? ((long)((Int128)split.Value.Min - 1 + width * (n + 1))).ToString(CultureInfo.InvariantCulture)
+                    : ((long)(width * (n + 1))).ToString(CultureInfo.InvariantCulture);
                 var insert = new NpgsqlBatchCommand(ControlSchemaSql.InsertChunk(request.ControlSchema));
                 insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.MigrationId });
                 insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = context.TableName });

@@ -8,8 +8,11 @@ namespace Migration.Postgres.Execution;
 /// <c>ctid &gt;= '(b,0)' AND ctid &lt; '(e,0)'</c>. The block span of a page is the page size divided by the
 /// observed rows per block. The checkpoint is the next block. The source must be quiescent: rows written into blocks
 /// already copied are not seen (the last page is open-ended, so rows appended at the end while it runs are).
+/// A pager given an end cuts only the blocks before it (one block range of a table split for concurrent copying):
+/// its last page ends exactly there, and the next range starts at that block.
 /// </summary>
-internal sealed class CtidPager(TableCopyContext context) : IPager
+/// <param name="endBlock">The exclusive end block of the range this pager cuts (null: to the end of the table).</param>
+internal sealed class CtidPager(TableCopyContext context, long? endBlock = null) : IPager
 {
     private double _rowsPerBlock = context.RowsPerBlock;
 
@@ -24,8 +27,15 @@ internal sealed class CtidPager(TableCopyContext context) : IPager
     {
         var start = lastKey is { Count: > 0 } && lastKey[0] is { } text ? long.Parse(text, CultureInfo.InvariantCulture) : 0L;
         var span = Math.Max(1L, (long)Math.Floor(pageSize / _rowsPerBlock));
-        var end = start + span;
         var startTid = $"'({start.ToString(CultureInfo.InvariantCulture)},0)'::tid";
+        if (endBlock is { } rangeEnd)
+        {
+            var upper = Math.Min(start + span, rangeEnd);
+            var upperText = upper.ToString(CultureInfo.InvariantCulture);
+            return new PageRange($"ctid >= {startTid} AND ctid < '({upperText},0)'::tid", [upperText], IsLast: upper >= rangeEnd, $"blocks [{start}, {upper})");
+        }
+
+        var end = start + span;
         if (end >= context.BlockCount)
         {
             return new PageRange($"ctid >= {startTid}", [context.BlockCount > start ? context.BlockCount.ToString(CultureInfo.InvariantCulture) : start.ToString(CultureInfo.InvariantCulture)], IsLast: true, $"blocks [{start}, end)");
@@ -38,7 +48,7 @@ internal sealed class CtidPager(TableCopyContext context) : IPager
     /// <summary>Refines the rows-per-block estimate from a copied page.</summary>
     public void Observe(long rows, PageRange range, IReadOnlyList<string?>? lastKey)
     {
-        if (range.IsLast || rows <= 0)
+        if ((range.IsLast && endBlock is null) || rows <= 0)
         {
             return;
         }

@@ -169,7 +169,10 @@ public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
         var progress = new TableProgress([chunk]);
         await CopyChunkAsync(context, chunk, chunks.Count > 1, progress, onBatch, cancellationToken);
         var (rows, batches) = progress.Totals;
-        return new RangeCopyResult(context.TableName, range, rows, batches, stopwatch.Elapsed);
+        return new RangeCopyResult(context.TableName, range, rows, batches, stopwatch.Elapsed)
+        {
+            RowsQuarantined = await _isolator.CountRangeAsync(request, range, chunks.Count > 1, cancellationToken),
+        };
     }
 
     private async Task<TableCopyContext> PrepareAsync(TableCopyRequest request, CancellationToken cancellationToken)
@@ -195,7 +198,7 @@ public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
     {
         var request = context.Request;
         var controller = new AdaptiveBatchController(request.Batch, request.Table.InitialBatchSize > 0 ? request.Table.InitialBatchSize : null);
-        IPager pager = !context.IsKeyset ? new CtidPager(context)
+        IPager pager = !context.IsKeyset ? new CtidPager(context, chunk.End is null ? null : long.Parse(chunk.End, CultureInfo.InvariantCulture))
             : IntegerKeyPager.Supports(context) ? new IntegerKeyPager(context, chunk.End is null ? null : long.Parse(chunk.End, CultureInfo.InvariantCulture))
             : new KeysetPager(context);
         var pipeline = BuildRetryPipeline(context, controller);
