@@ -35,6 +35,13 @@ public interface IOrchestratorGrain : IGrainWithStringKey
 
     Task<MigrationSnapshot> CancelAsync(string reason);
 
+    /// <summary>
+    /// Changes the resource limits of a paused migration (values given replace the plan's; the resumed run uses them),
+    /// recorded in the decision history. Throws InvalidOperationException when it is not paused, ArgumentException
+    /// (parameter = the API field name) when the result is out of range.
+    /// </summary>
+    Task<MigrationSnapshot> UpdateResourceLimitsAsync(ResourceLimitsChange change);
+
     /// <summary>Runs the full validation now (counts, checksums, orphans) and records the report.</summary>
     Task<ValidationReport> ValidateAsync();
 

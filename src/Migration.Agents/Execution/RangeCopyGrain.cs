@@ -15,7 +15,10 @@ namespace Migration.Agents.Execution;
 /// the table's grain. Placed by <see cref="RangeSpreadPlacement"/>: a table's ranges go round the cluster's servers.
 /// Exactly-once does not depend on this grain: every page commits with the range's checkpoint under the range's lock,
 /// so a second copy of the same range (after a failover, or even at the same time) continues where the first stopped
-/// and never commits a page twice.
+/// and never commits a page twice. Its page reports wait in a queue of at most
+/// <see cref="TableCopyRequest.ReportQueueSize"/>: when it is full the copy waits (back-pressure). Held in memory while
+/// it copies; a completed range's activation goes once idle (its checkpoint is the truth), a stopped or failed one is
+/// left to the runtime's usual idle collection.
 /// </summary>
 [RangeSpreadPlacement]
 public sealed partial class RangeCopyGrain(IRangeCopier copier, ILocalSiloDetails silo, TimeProvider clock, ILogger<RangeCopyGrain> logger)
@@ -45,7 +48,9 @@ public sealed partial class RangeCopyGrain(IRangeCopier copier, ILocalSiloDetail
         DelayDeactivation(TimeSpan.FromDays(7));
         var token = _stop.Token;
         LogStarted(logger, request.MigrationId, request.Table.Table.ToString(), range, silo.SiloAddress.ToString());
-        _run = Task.Run(() => RunAsync(request, range, table, token), CancellationToken.None);
+        var run = Task.Run(() => RunAsync(request, range, table, token), CancellationToken.None);
+        _run = run;
+        _ = AfterRunAsync(run);
         return Task.CompletedTask;
     }
 
@@ -78,12 +83,36 @@ public sealed partial class RangeCopyGrain(IRangeCopier copier, ILocalSiloDetail
         return Task.CompletedTask;
     }
 
+    // Started on the grain's scheduler, so it resumes there once the copy (on the thread pool) is over.
+    private async Task AfterRunAsync(Task run)
+    {
+        await run; // RunAsync handles every exception itself
+        if (!ReferenceEquals(run, _run))
+        {
+            return; // started again meanwhile
+        }
+
+        if (_state == RangeRunState.Completed)
+        {
+            DeactivateOnIdle();
+        }
+        else
+        {
+            DelayDeactivation(TimeSpan.Zero);
+        }
+    }
+
     private async Task RunAsync(TableCopyRequest request, int range, ITableCopyGrain table, CancellationToken cancellationToken)
     {
         var name = request.Table.Table.ToString();
         // Pages are reported in order by one sender without holding up the copy (the checkpoints in the target, not
         // these reports, are the truth).
-        var reports = Channel.CreateUnbounded<BatchResult>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var reports = Channel.CreateBounded<BatchResult>(new BoundedChannelOptions(Math.Max(1, request.ReportQueueSize))
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
         var sender = SendReportsAsync(reports.Reader, table, request.MigrationId, name, range);
         try
         {

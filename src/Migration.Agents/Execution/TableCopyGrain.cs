@@ -17,6 +17,8 @@ namespace Migration.Agents.Execution;
 /// orchestrator, and reports the table complete when every range is. The coordination runs on the grain's own
 /// scheduler; the ranges report pages and outcomes, and are polled every few seconds as well, so that a range whose
 /// silo died (its new activation is idle) is started again on a survivor, where it continues from its checkpoint.
+/// Page reports wait in a queue of at most <see cref="TableCopyRequest.ReportQueueSize"/> (the ranges wait when it is
+/// full). Kept in memory while it runs; once the table is done the activation goes (the checkpoints keep the totals).
 /// </summary>
 public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clock, ILogger<TableCopyGrain> logger) : Grain, ITableCopyGrain
 {
@@ -74,18 +76,25 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
 
     public Task<bool> IsRunningAsync() => Task.FromResult(_run is { IsCompleted: false });
 
-    public Task ReportRangeBatchAsync(int range, BatchResult batch)
+    public async Task ReportRangeBatchAsync(int range, BatchResult batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (_reports is null || !_started.Contains(range))
+        if (_reports is not { } reports || !_started.Contains(range))
         {
-            return Task.CompletedTask; // not (or no longer) coordinating: the checkpoints keep the totals
+            return; // not (or no longer) coordinating: the checkpoints keep the totals
         }
 
         _progress[range] = (batch.TableRowsCopied, batch.BatchesCompleted);
         var (rows, batches) = Totals();
-        _reports.Writer.TryWrite(batch with { TableRowsCopied = rows, BatchesCompleted = batches });
-        return Task.CompletedTask;
+        var report = batch with { TableRowsCopied = rows, BatchesCompleted = batches };
+        // A full queue holds the range's report (and so its next page) until the orchestrator has taken one: back-pressure.
+        while (!reports.Writer.TryWrite(report))
+        {
+            if (!await reports.Writer.WaitToWriteAsync())
+            {
+                return; // the run ended
+            }
+        }
     }
 
     public Task ReportRangeCompletedAsync(RangeCopyResult result)
@@ -116,7 +125,12 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
         var table = request.Table.Table.ToString();
         var orchestrator = GrainFactory.GetGrain<IOrchestratorGrain>(request.MigrationId);
         var started = clock.GetTimestamp();
-        _reports = Channel.CreateUnbounded<BatchResult>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var completed = false;
+        _reports = Channel.CreateBounded<BatchResult>(new BoundedChannelOptions(Math.Max(1, request.ReportQueueSize))
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
         var sender = SendReportsAsync(_reports.Reader, orchestrator, request.MigrationId, table);
         try
         {
@@ -126,7 +140,10 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
                 _progress[range.Number] = (range.RowsCopied, range.Batches);
                 if (range.Completed)
                 {
-                    _completed[range.Number] = new RangeCopyResult(table, range.Number, range.RowsCopied, range.Batches, TimeSpan.Zero);
+                    _completed[range.Number] = new RangeCopyResult(table, range.Number, range.RowsCopied, range.Batches, TimeSpan.Zero)
+                    {
+                        RowsQuarantined = range.RowsQuarantined,
+                    };
                 }
             }
 
@@ -163,9 +180,14 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
             _reports.Writer.TryComplete();
             await sender;
             var (rows, batches) = Totals();
-            var result = new TableCopyResult(table, rows, batches, clock.GetElapsedTime(started));
+            var result = new TableCopyResult(table, rows, batches, clock.GetElapsedTime(started))
+            {
+                // Each range counts its own (all runs), so the table's count is their sum.
+                RowsQuarantined = _completed.Values.Sum(r => r.RowsQuarantined),
+            };
             LogTableCompleted(logger, request.MigrationId, table, rows, ranges.Count);
             await GrainFailover.CallAsync(() => orchestrator.ReportTableCompletedAsync(result), clock, CancellationToken.None);
+            completed = true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -184,6 +206,23 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
         finally
         {
             _reports.Writer.TryComplete();
+            Done(completed);
+        }
+    }
+
+    /// <summary>
+    /// The run is over: a completed table's activation goes as soon as it is idle (its ranges are done, its totals are in
+    /// the checkpoints); a stopped or failed one is left to the runtime's usual idle collection, no longer held for days.
+    /// </summary>
+    private void Done(bool completed)
+    {
+        if (completed)
+        {
+            DeactivateOnIdle();
+        }
+        else
+        {
+            DelayDeactivation(TimeSpan.Zero);
         }
     }
 

@@ -493,7 +493,7 @@ public sealed partial class OrchestratorGrain(
         await RefreshFromCheckpointsAsync(cancellationToken);
         // Tables start as soon as a slot is free and they are ready, largest first (the longest copies overlap the
         // most). A table only waits for other tables when the target checks its foreign keys during the load. A table
-        // large enough to be cut into key ranges takes every free slot (one page stream each).
+        // large enough to be cut into key (or block) ranges takes every free slot (one page stream each).
         var slots = Math.Max(1, plan.MaxConcurrentBatches);
         var remaining = plan.Tables.Where(t => S.Tables[t.Table.ToString()].Status != TableStatus.Completed).ToList();
         var running = new Dictionary<string, (Task<bool> Run, int Streams)>(StringComparer.Ordinal);
@@ -504,7 +504,7 @@ public sealed partial class OrchestratorGrain(
             while (!failed && free > 0 && NextReadyTable(remaining) is { } table)
             {
                 remaining.Remove(table);
-                var streams = table.SplitsIntoKeyRanges(plan.Batch) ? free : 1;
+                var streams = table.SplitsIntoRanges(plan.Batch) ? free : 1;
                 running[table.Table.ToString()] = (RunTableAsync(table, streams, cancellationToken), streams);
                 free -= streams;
             }
@@ -571,13 +571,13 @@ public sealed partial class OrchestratorGrain(
             (streams > 1 ? $", {streams} key ranges side by side" : ""));
         await RecordControlAsync(name, run, "running", null);
 
-        var request = WithEscalation(name, new TableCopyRequest(Id, command.SourceConnectionString, command.TargetConnectionString, table,
+        var request = WithEscalation(name, WithResourceLimits(table, new TableCopyRequest(Id, command.SourceConnectionString, command.TargetConnectionString, table,
             table.Mapping.Columns.Select(c => c.SourceColumn).ToList(), S.Plan!.Batch, command.Options.ControlSchema,
             command.Options.ValidateBatches)
         {
             Parallelism = streams,
             Mapping = command.Options.Mapping,
-        });
+        }));
         var worker = TableGrain(name);
         await GrainFailover.CallAsync(() => worker.StartAsync(request), clock, cancellationToken);
 

@@ -148,7 +148,16 @@ public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
     {
         var context = await PrepareAsync(request, cancellationToken);
         var chunks = await ChunkLayout.LoadOrCreateAsync(_dataSources, context, request.Parallelism, cancellationToken);
-        return chunks.Select(c => new CopyRangeState(c.Number, c.RowsCopied, c.Batches, c.Completed)).ToList();
+        var states = new List<CopyRangeState>(chunks.Count);
+        foreach (var chunk in chunks)
+        {
+            states.Add(new CopyRangeState(chunk.Number, chunk.RowsCopied, chunk.Batches, chunk.Completed)
+            {
+                RowsQuarantined = await _isolator.CountRangeAsync(request, chunk.Number, chunks.Count > 1, cancellationToken),
+            });
+        }
+
+        return states;
     }
 
     /// <inheritdoc />
