@@ -65,6 +65,10 @@ public sealed partial class OrchestratorGrain
                 await AnswerMismatchDecisionAsync(pending.Request, option.Id, answeredBy, now);
                 await SaveAsync();
                 break;
+            case DecisionGate.MissingParents:
+                await decisions.RecordAsync(Id, record);
+                await AnswerMissingParentsAsync(pending.Request, option.Id, answeredBy, why, now);
+                break;
             case DecisionGate.PlanApproval when option.Id == RejectOption:
                 await decisions.RecordAsync(Id, record);
                 await CancelAsync($"plan rejected by {answeredBy}{(why.Length > 0 ? ": " + why : "")}");
@@ -110,11 +114,16 @@ public sealed partial class OrchestratorGrain
         {
             foreach (var request in S.Plan.Decisions.Where(d => d.Answer is null))
             {
-                var gate = request.Id == MigrationPlanner.ForeignKeyDecisionId ? DecisionGate.ForeignKeys : DecisionGate.SchemaMismatch;
+                var gate = request.Id == MigrationPlanner.ForeignKeyDecisionId ? DecisionGate.ForeignKeys
+                    : MissingParents.IsMissingParentsDecision(request.Id) ? DecisionGate.MissingParents : DecisionGate.SchemaMismatch;
                 pending.Add(new PendingDecision(request, gate, raised, overdue));
             }
 
             pending.Add(new PendingDecision(PlanApprovalRequest(S.Plan), DecisionGate.PlanApproval, raised, overdue));
+        }
+        else if (S.Phase == MigrationPhase.Failed && S.Approved && S.StartedAt is not null && S.MidRunMissingParents is { } parents)
+        {
+            pending.Add(new PendingDecision(parents, DecisionGate.MissingParents, raised, overdue) { Error = EscalatedError() });
         }
         else if (S.Phase == MigrationPhase.Failed && S.Approved && S.StartedAt is not null)
         {

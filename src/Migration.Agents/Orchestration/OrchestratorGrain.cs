@@ -113,6 +113,7 @@ public sealed partial class OrchestratorGrain(
             }
 
             plan = await WithMismatchDecisionsAsync(plan, 1, new HashSet<string>(StringComparer.Ordinal));
+            plan = await WithMissingParentDecisionsAsync(plan, analysis.Target, CancellationToken.None);
 
             S.Plan = plan;
             S.Tables = plan.Tables.ToDictionary(t => t.Table.ToString(),
@@ -162,6 +163,7 @@ public sealed partial class OrchestratorGrain(
         }
 
         EnsureNoOpenMismatches();
+        EnsureNoOpenMissingParents();
 
         var plan = S.Plan!;
         var now = clock.GetUtcNow();
@@ -466,6 +468,10 @@ public sealed partial class OrchestratorGrain(
         catch (Exception ex) when (GrainFailover.IsFailover(ex) && !cancellationToken.IsCancellationRequested)
         {
             await RedriveAfterFailoverAsync(ex, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && CanRedriveAfterTransient(ex))
+        {
+            await RedriveAfterTransientAsync(ex, cancellationToken); // OrchestratorGrain.Faults.cs
         }
         catch (Exception ex)
         {

@@ -41,4 +41,8 @@ public sealed class OrchestratorState
     [Id(22)] public Dictionary<string, string> AnsweredDecisions { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Escalation per table (seed L2/L3): strategy changes, bad-row choices, last error, quarantined rows.</summary>
     [Id(60)] public Dictionary<string, TableEscalation> Escalations { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Missing-parents decisions raised: decision id → the connection rule it is about.</summary>
+    [Id(80)] public Dictionary<string, MissingParentReference> MissingParents { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>A missing-parents decision raised during the copy (the migration waits, stopped safely, until it is answered).</summary>
+    [Id(81)] public DecisionRequest? MidRunMissingParents { get; set; }
 }

@@ -518,9 +518,17 @@ public sealed class DeterministicEngine(IMigrationGateway gateway)
     }
 
     private static GuidanceAnswer Pause(MigrationFacts facts) =>
-        facts.Migration.Phase is MigrationPhase.Execution or MigrationPhase.Validation
+        StopForMissingParents(facts) ?? (facts.Migration.Phase is MigrationPhase.Execution or MigrationPhase.Validation
             ? Propose(GuidanceActionKind.Pause, $"pause the migration at {Number(facts.Migration.RowsCopied)} of {Number(facts.Migration.RowsTotal)} records (it can be resumed from the last saved page)", "pause")
-            : new GuidanceAnswer($"There is nothing to pause: the migration is {Phase(facts.Migration.Phase)}.", "pause");
+            : new GuidanceAnswer($"There is nothing to pause: the migration is {Phase(facts.Migration.Phase)}.", "pause"));
+
+    /// <summary>"Stop" while a missing-parents decision waits answers it with its "stop the migration" option.</summary>
+    private static GuidanceAnswer? StopForMissingParents(MigrationFacts facts) =>
+        facts.Pending.FirstOrDefault(p => p.Gate == DecisionGate.MissingParents) is { } parents
+        && parents.Request.Options.FirstOrDefault(o => o.Id == Core.Planning.MissingParents.StopOption) is { } stop
+            ? Propose(GuidanceActionKind.AnswerDecision, $"answer \"{parents.Request.Question}\" with \"{stop.Title}\" (nothing more is written)", "answer_decision",
+                parents.Request.Id, stop.Id)
+            : null;
 
     private static GuidanceAnswer Resume(MigrationFacts facts)
     {
@@ -573,11 +581,11 @@ public sealed class DeterministicEngine(IMigrationGateway gateway)
     private static GuidanceAnswer Cancel(MigrationFacts facts)
     {
         var m = facts.Migration;
-        return m.Phase.IsTerminal()
+        return StopForMissingParents(facts) ?? (m.Phase.IsTerminal()
             ? new GuidanceAnswer($"It cannot be cancelled: the migration is {Phase(m.Phase)}.", "cancel")
             : Propose(GuidanceActionKind.Cancel,
                 $"cancel the migration for good at {Number(m.RowsCopied)} of {Number(m.RowsTotal)} records (records already copied stay in the new database; the source is untouched)",
-                "cancel");
+                "cancel"));
     }
 
     private static GuidanceAnswer Propose(GuidanceActionKind kind, string description, string intent, string? decisionId = null, string? optionId = null) =>
@@ -647,6 +655,22 @@ public sealed class DeterministicEngine(IMigrationGateway gateway)
         if (hint.Contains("recommend", StringComparison.Ordinal))
         {
             return options.FirstOrDefault(o => o.Recommended);
+        }
+
+        if (Core.Planning.MissingParents.IsMissingParentsDecision(request.Id))
+        {
+            string? parents = hint switch
+            {
+                _ when hint.Contains("parent", StringComparison.Ordinal) || hint.Contains("tables they point to", StringComparison.Ordinal)
+                    || hint.Contains("missing table", StringComparison.Ordinal) => Core.Planning.MissingParents.ParentsFirstOption,
+                _ when hint.StartsWith("skip", StringComparison.Ordinal) || hint.EndsWith(" out", StringComparison.Ordinal) => Core.Planning.MissingParents.SkipOption,
+                _ when hint.Contains("stop", StringComparison.Ordinal) => Core.Planning.MissingParents.StopOption,
+                _ => null,
+            };
+            if (parents is not null)
+            {
+                return options.FirstOrDefault(o => o.Id == parents);
+            }
         }
 
         var ordinal = hint switch
