@@ -151,6 +151,7 @@ public static class ProtoMapper
             Summary = plan.Summary,
             Approved = approved,
             ApprovedBy = approvedBy ?? "",
+            ResourceLimits = plan.ToResourceLimitsProto(),
         };
         foreach (var wave in plan.Waves)
         {
@@ -396,6 +397,6 @@ public static class ProtoMapper
             ControlSchema = string.IsNullOrWhiteSpace(options.ControlSchema) ? "migration_control" : options.ControlSchema,
             ValidateBatches = !options.HasValidateBatches || options.ValidateBatches,
             Mapping = options.Mapping is { } mapping ? mapping.ToDomain().Spec : null,
-        };
+        }.WithResourceLimits(options);
     }
 }

@@ -48,6 +48,8 @@ public sealed partial class MigrationGrpcService(
             problems.Add(("options.max_concurrent_batches", "must not be negative"));
         }
 
+        problems.AddRange(ResourceLimitProblems(options));
+
         if (problems.Count > 0)
         {
             throw RpcErrors.InvalidArgument("Invalid migration options.", [.. problems]);
