@@ -57,6 +57,7 @@ internal static class CliApp
         root.Subcommands.Add(new ListCommand(globals, environment));
         root.Subcommands.Add(new PauseCommand(globals, environment));
         root.Subcommands.Add(new ResumeCommand(globals, environment));
+        root.Subcommands.Add(new LimitsCommand(globals, environment));
         root.Subcommands.Add(new CancelCommand(globals, environment));
         root.Subcommands.Add(new RollbackCommand(globals, environment));
         root.Subcommands.Add(new RestoreCommand(globals, environment));

@@ -45,6 +45,11 @@ internal static class PlanRenderer
         }
 
         console.MarkupLine($"[grey]{Markup.Escape(string.Join(" · ", facts))}[/]");
+        if (plan.ResourceLimits is { } limits)
+        {
+            console.MarkupLine($"[grey]resource limits: {Markup.Escape(ResourceLimitsText.Describe(limits))}[/]");
+        }
+
         console.WriteLine();
 
         if (tables > 0)
