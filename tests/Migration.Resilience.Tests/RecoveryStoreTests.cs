@@ -1,7 +1,10 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Migration.Core.Catalog;
 using Migration.Core.Recovery;
+using Migration.Core.Security;
 using Migration.Postgres.Recovery;
 using Migration.Testing;
 
@@ -71,6 +74,46 @@ public sealed class RecoveryStoreTests(PostgresServer postgres) : IDisposable
     }
 
     [Fact]
+    public async Task CaptureRestore_WithEncryptionKey_ArchiveEncryptedRestoresAndRefusesTampering()
+    {
+        var target = await postgres.CreateDatabaseAsync("recovery_enc");
+        const string Marker = "Quasar-Lagoon";
+        await PostgresServer.ExecuteAsync(target, $"""
+            CREATE TABLE accounts (id serial PRIMARY KEY, holder text, balance numeric(12,2));
+            INSERT INTO accounts (holder, balance) SELECT '{Marker} ' || g, g * 1.5 FROM generate_series(1, 3000) g;
+            """);
+        var protector = new PayloadProtector(new Dictionary<string, byte[]> { ["k1"] = RandomNumberGenerator.GetBytes(32) }, "k1");
+        var recovery = Create(keep: 2, protector: protector);
+        var tables = new[] { new QualifiedName("public", "accounts") };
+        var point = await recovery.CaptureAsync(new RecoveryPointRequest("enc", target, "migration_control", tables));
+
+        Assert.NotNull(point.Backup);
+        Assert.EndsWith(".dump.enc", point.Backup!.FileName, StringComparison.Ordinal);
+        var archive = Path.Combine(_backups, point.Backup.FileName);
+        Assert.DoesNotContain(Marker, Encoding.Latin1.GetString(await File.ReadAllBytesAsync(archive)), StringComparison.Ordinal);
+        Assert.True(point.Backup.LastRestoreTest?.Passed, string.Join("; ", point.Backup.LastRestoreTest?.Issues ?? []));
+        Assert.Equal(3000L, point.Backup.LastRestoreTest!.RowsRestored);
+
+        await PostgresServer.ExecuteAsync(target, "DELETE FROM accounts WHERE id > 1000; UPDATE accounts SET holder = 'x' WHERE id = 1;");
+        var restored = await recovery.RestoreAsync(point.Backup.BackupId, target, []);
+        Assert.True(restored.Passed, string.Join("; ", restored.Issues));
+        Assert.Equal(3000L, await PostgresServer.ScalarAsync<long>(target, "SELECT count(*) FROM accounts"));
+        Assert.Equal(Marker + " 1", await PostgresServer.ScalarAsync<string>(target, "SELECT holder FROM accounts WHERE id = 1"));
+
+        // Without the key the archive cannot be read; a changed byte or a cut archive is refused, and nothing changes.
+        await PostgresServer.ExecuteAsync(target, "DELETE FROM accounts WHERE id > 2000");
+        await Assert.ThrowsAnyAsync<InvalidOperationException>(() => Create(keep: 2).RestoreAsync(point.Backup.BackupId, target, []));
+        var bytes = await File.ReadAllBytesAsync(archive);
+        bytes[bytes.Length / 2] ^= 0x5A;
+        await File.WriteAllBytesAsync(archive, bytes);
+        await Assert.ThrowsAnyAsync<CryptographicException>(() => recovery.RestoreAsync(point.Backup.BackupId, target, []));
+        bytes[bytes.Length / 2] ^= 0x5A;
+        await File.WriteAllBytesAsync(archive, bytes[..(bytes.Length - 200)]);
+        await Assert.ThrowsAnyAsync<CryptographicException>(() => recovery.RestoreAsync(point.Backup.BackupId, target, []));
+        Assert.Equal(2000L, await PostgresServer.ScalarAsync<long>(target, "SELECT count(*) FROM accounts"));
+    }
+
+    [Fact]
     public async Task RollbackAsync_RowsChangedBeforeTheRecoveryPointEditedLater_RefusedAndNothingChanged()
     {
         var target = await postgres.CreateDatabaseAsync("recovery_refuse");
@@ -124,8 +167,9 @@ public sealed class RecoveryStoreTests(PostgresServer postgres) : IDisposable
         Assert.NotNull(second);
     }
 
-    private PostgresMigrationRecovery Create(int keep, bool backups = true) => new(
+    private PostgresMigrationRecovery Create(int keep, bool backups = true, PayloadProtector? protector = null) => new(
         Options.Create(new RecoveryOptions { BackupDirectory = _backups, KeepBackups = keep, BackupBeforeWrite = backups }),
         TimeProvider.System,
-        NullLogger<PostgresMigrationRecovery>.Instance);
+        NullLogger<PostgresMigrationRecovery>.Instance,
+        protector);
 }

@@ -9,7 +9,7 @@ namespace Migration.Core.Security;
 /// table) as associated data, so a payload copied to another row does not decrypt. Rotation: add a new key, make it
 /// active; old keys stay configured to read what they wrote until it is re-encrypted or purged.
 /// </summary>
-public sealed class PayloadProtector
+public sealed partial class PayloadProtector
 {
     public const string Prefix = "enc:v1:";
     public const int KeyBytes = 32;

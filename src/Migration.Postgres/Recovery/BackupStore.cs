@@ -6,7 +6,8 @@ using Migration.Core.Serialization;
 namespace Migration.Postgres.Recovery;
 
 /// <summary>
-/// The backup directory: per backup an archive (<c>ID.dump</c>, pg_dump custom format) and a manifest
+/// The backup directory: per backup an archive (<c>ID.dump</c>, pg_dump custom format; <c>ID.dump.enc</c> when an
+/// encryption key is configured: the same archive encrypted in authenticated chunks) and a manifest
 /// (<c>ID.json</c>: the <see cref="BackupInfo"/> with every table's baseline). The manifest is written last, so a
 /// backup without one is incomplete and ignored.
 /// </summary>
@@ -14,7 +15,11 @@ internal sealed class BackupStore(RecoveryOptions options)
 {
     public string Directory => Path.GetFullPath(options.BackupDirectory);
 
-    public string ArchivePath(string backupId) => Path.Combine(Directory, backupId + ".dump");
+    /// <summary>Where a new archive goes: <c>ID.dump</c>, or <c>ID.dump.enc</c> when it is encrypted.</summary>
+    public string ArchivePath(string backupId, bool encrypted) => Path.Combine(Directory, backupId + (encrypted ? ".dump.enc" : ".dump"));
+
+    /// <summary>The archive of a backup as its manifest names it.</summary>
+    public string ArchivePath(BackupInfo backup) => Path.Combine(Directory, Path.GetFileName(backup.FileName));
 
     public static string NewId(string migrationId, DateTimeOffset at) =>
         string.Create(CultureInfo.InvariantCulture, $"{Sanitize(migrationId)}-{at:yyyyMMdd'T'HHmmssfff'Z'}");
@@ -65,7 +70,8 @@ internal sealed class BackupStore(RecoveryOptions options)
     public void Delete(BackupInfo backup)
     {
         File.Delete(Path.Combine(Directory, backup.BackupId + ".json"));
-        File.Delete(ArchivePath(backup.BackupId));
+        File.Delete(ArchivePath(backup.BackupId, encrypted: false));
+        File.Delete(ArchivePath(backup.BackupId, encrypted: true));
     }
 
     private static async Task<BackupInfo?> ReadAsync(string path, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Migration.Core.Catalog;
 using Migration.Core.Planning;
 using Migration.Core.Recovery;
+using Migration.Core.Security;
 using Migration.Postgres.Catalog;
 using Npgsql;
 
@@ -165,14 +166,25 @@ public sealed partial class PostgresMigrationRecovery
             return 0;
         }
 
-        var archive = _backups.ArchivePath(backup.BackupId);
+        var archive = _backups.ArchivePath(backup);
         if (!File.Exists(archive))
         {
             throw new InvalidOperationException($"The archive of backup {backup.BackupId} is missing from the backup directory.");
         }
 
-        using var process = _tools.Start("pg_restore", ["--data-only", "--file=-", archive], connection.ConnectionString, redirectOutput: true);
+        var encrypted = PayloadProtector.IsProtectedFile(archive);
+        if (encrypted && _protector is null)
+        {
+            throw new InvalidOperationException(
+                $"The archive of backup {backup.BackupId} is encrypted and no encryption key is configured (Security:Encryption).");
+        }
+
+        // An encrypted archive is decrypted into pg_restore's standard input (pg_restore reads a custom-format
+        // archive sequentially from a pipe), so the plain archive never touches the disk.
+        using var process = _tools.Start("pg_restore", encrypted ? ["--data-only", "--file=-"] : ["--data-only", "--file=-", archive],
+            connection.ConnectionString, redirectOutput: true, redirectInput: encrypted);
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        var feed = encrypted ? FeedDecryptedAsync(_protector!, archive, backup.BackupId, process, cancellationToken) : Task.CompletedTask;
         var output = process.StandardOutput;
         long rows = 0;
         while (await output.ReadLineAsync(cancellationToken) is { } line)
@@ -207,12 +219,41 @@ public sealed partial class PostgresMigrationRecovery
 
         await PostgresTools.WaitAsync(process, cancellationToken);
         var stderr = await errors;
+        // A tampered or truncated archive fails here, before pg_restore's view of the cut stream is reported.
+        await feed;
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"pg_restore failed (exit {process.ExitCode}) reading backup {backup.BackupId}: {stderr.Trim()}");
         }
 
         return rows;
+    }
+
+    private static async Task FeedDecryptedAsync(
+        PayloadProtector protector, string archive, string backupId, Process process, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var input = process.StandardInput.BaseStream;
+        try
+        {
+            await using var file = File.OpenRead(archive);
+            await protector.UnprotectStreamAsync(file, input, ArchiveContext(backupId), cancellationToken);
+        }
+        catch (IOException) when (process.HasExited)
+        {
+            // pg_restore stopped reading (it failed on its own): its exit code and message tell why.
+        }
+        finally
+        {
+            try
+            {
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The pipe is already broken because pg_restore exited.
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Backup {BackupId} restore test: passed {Passed}, {Rows} rows restored into scratch tables in {Milliseconds} ms")]

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Migration.Core.Catalog;
 using Migration.Core.Planning;
 using Migration.Core.Recovery;
+using Migration.Core.Security;
 using Migration.Postgres.Catalog;
 using Migration.Postgres.Schema;
 using Migration.Postgres.Validation;
@@ -39,8 +40,14 @@ public sealed partial class PostgresMigrationRecovery : IMigrationRecovery
     private readonly BackupStore _backups;
     private readonly TimeProvider _clock;
     private readonly ILogger<PostgresMigrationRecovery> _logger;
+    private readonly PayloadProtector? _protector;
 
-    public PostgresMigrationRecovery(IOptions<RecoveryOptions> options, TimeProvider clock, ILogger<PostgresMigrationRecovery> logger)
+    /// <param name="protector">When given (an encryption key is configured), backup archives are written encrypted.</param>
+    public PostgresMigrationRecovery(
+        IOptions<RecoveryOptions> options,
+        TimeProvider clock,
+        ILogger<PostgresMigrationRecovery> logger,
+        PayloadProtector? protector = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -48,6 +55,7 @@ public sealed partial class PostgresMigrationRecovery : IMigrationRecovery
         _backups = new BackupStore(_options);
         _clock = clock;
         _logger = logger;
+        _protector = protector;
     }
 
     public async Task<RecoveryPoint> CaptureAsync(RecoveryPointRequest request, CancellationToken cancellationToken = default)
@@ -204,14 +212,22 @@ public sealed partial class PostgresMigrationRecovery : IMigrationRecovery
         if (withRows.Count > 0)
         {
             Directory.CreateDirectory(_backups.Directory);
-            var path = _backups.ArchivePath(id);
-            var arguments = new List<string> { "--format=custom", "--snapshot=" + snapshot, "--no-owner", "--no-privileges", "--file=" + path };
+            var path = _backups.ArchivePath(id, encrypted: _protector is not null);
+            var arguments = new List<string> { "--format=custom", "--snapshot=" + snapshot, "--no-owner", "--no-privileges" };
             foreach (var (name, _) in withRows)
             {
                 arguments.Add("--table=" + name.Quoted);
             }
 
-            await _tools.RunAsync("pg_dump", arguments, request.TargetConnectionString, cancellationToken);
+            if (_protector is null)
+            {
+                await _tools.RunAsync("pg_dump", [.. arguments, "--file=" + path], request.TargetConnectionString, cancellationToken);
+            }
+            else
+            {
+                await DumpEncryptedAsync(_protector, arguments, path, id, request.TargetConnectionString, cancellationToken);
+            }
+
             fileName = Path.GetFileName(path);
             size = new FileInfo(path).Length;
         }
@@ -222,6 +238,41 @@ public sealed partial class PostgresMigrationRecovery : IMigrationRecovery
         LogBackupTaken(_logger, id, withRows.Count, baselines.Count, size, (long)backup.Duration.TotalMilliseconds);
         return backup;
     }
+
+    /// <summary>
+    /// pg_dump to its standard output, encrypted on the way into the archive file: the plain archive never touches
+    /// the disk. Written under a temporary name and renamed when complete.
+    /// </summary>
+    private async Task DumpEncryptedAsync(
+        PayloadProtector protector, List<string> arguments, string path, string backupId, string targetConnectionString, CancellationToken cancellationToken)
+    {
+        var temporary = path + ".tmp";
+        try
+        {
+            using var process = _tools.Start("pg_dump", arguments, targetConnectionString, redirectOutput: true);
+            var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+            await using (var file = File.Create(temporary))
+            {
+                await protector.ProtectStreamAsync(process.StandardOutput.BaseStream, file, ArchiveContext(backupId), cancellationToken);
+            }
+
+            await PostgresTools.WaitAsync(process, cancellationToken);
+            var stderr = await errors;
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"pg_dump failed (exit {process.ExitCode}): {stderr.Trim()}");
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>An archive is bound to its backup id: an archive renamed to another backup does not decrypt.</summary>
+    private static string ArchiveContext(string backupId) => "backup:" + backupId;
 
     private async Task EnsureTablesAsync(string targetConnectionString, string controlSchema, CancellationToken cancellationToken)
     {

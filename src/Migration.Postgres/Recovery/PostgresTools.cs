@@ -47,13 +47,17 @@ internal sealed class PostgresTools(RecoveryOptions options)
         }
     }
 
-    /// <summary>Starts a tool whose standard output the caller reads (pg_restore -f -).</summary>
-    public Process Start(string program, IEnumerable<string> arguments, string connectionString, bool redirectOutput)
+    /// <summary>
+    /// Starts a tool whose standard output the caller reads (pg_restore -f -, pg_dump to stdout) and, with
+    /// <paramref name="redirectInput"/>, whose standard input it writes (pg_restore of an archive it decrypts).
+    /// </summary>
+    public Process Start(string program, IEnumerable<string> arguments, string connectionString, bool redirectOutput, bool redirectInput = false)
     {
         var info = new ProcessStartInfo(Find(program))
         {
             RedirectStandardError = true,
             RedirectStandardOutput = redirectOutput,
+            RedirectStandardInput = redirectInput,
             UseShellExecute = false,
             StandardOutputEncoding = redirectOutput ? Encoding.UTF8 : null,
         };

@@ -65,4 +65,57 @@ public sealed class PayloadProtectorTests
 
         Assert.Throws<ArgumentException>(() => PayloadProtector.FromBase64(keys, active));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(1024 * 1024)]
+    [InlineData(1024 * 1024 + 1)]
+    [InlineData(3 * 1024 * 1024 - 7)]
+    public async Task ProtectStream_RoundTripAtChunkBoundaries_SameBytesAndHidden(int length)
+    {
+        var protector = new PayloadProtector(new Dictionary<string, byte[]> { ["k1"] = OldKey }, "k1");
+        var plain = new byte[length];
+        new Random(length).NextBytes(plain);
+        "PLAINTEXT-MARKER"u8.ToArray().AsSpan(0, Math.Min(16, length)).CopyTo(plain);
+
+        var encrypted = await ProtectAsync(protector, plain, "backup:b1");
+        var decrypted = new MemoryStream();
+        await protector.UnprotectStreamAsync(new MemoryStream(encrypted), decrypted, "backup:b1");
+
+        Assert.Equal(plain, decrypted.ToArray());
+        if (length >= 16)
+        {
+            Assert.Equal(-1, encrypted.AsSpan().IndexOf("PLAINTEXT-MARKER"u8));
+        }
+    }
+
+    [Fact]
+    public async Task UnprotectStream_OtherContextKeyTamperedOrCut_Refused()
+    {
+        var protector = new PayloadProtector(new Dictionary<string, byte[]> { ["k1"] = OldKey }, "k1");
+        var other = new PayloadProtector(new Dictionary<string, byte[]> { ["k2"] = NewKey }, "k2");
+        var encrypted = await ProtectAsync(protector, new byte[2 * 1024 * 1024 + 100], "backup:b1");
+        var flipped = encrypted.ToArray();
+        flipped[flipped.Length / 2] ^= 0x01;
+        // Cut after the first chunk: what is left is a whole, valid chunk, but not one flagged last.
+        var firstChunkEnd = 6 + 1 + 2 + 5 + 12 + 16 + 1024 * 1024;
+
+        async Task Refused(PayloadProtector reader, byte[] bytes, string context) =>
+            await Assert.ThrowsAnyAsync<CryptographicException>(() => reader.UnprotectStreamAsync(new MemoryStream(bytes), Stream.Null, context));
+
+        await Refused(protector, encrypted, "backup:b2");
+        await Refused(other, encrypted, "backup:b1");
+        await Refused(protector, flipped, "backup:b1");
+        await Refused(protector, encrypted[..firstChunkEnd], "backup:b1");
+        await Refused(protector, encrypted[..^1], "backup:b1");
+        await Refused(protector, "not an archive"u8.ToArray(), "backup:b1");
+    }
+
+    private static async Task<byte[]> ProtectAsync(PayloadProtector protector, byte[] plain, string context)
+    {
+        var output = new MemoryStream();
+        await protector.ProtectStreamAsync(new MemoryStream(plain), output, context);
+        return output.ToArray();
+    }
 }
