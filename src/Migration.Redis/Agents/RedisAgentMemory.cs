@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Migration.Core.Abstractions;
 using Migration.Core.Agents;
+using Migration.Core.Security;
 using Migration.Core.Serialization;
 using StackExchange.Redis;
 
@@ -9,7 +10,8 @@ namespace Migration.Redis.Agents;
 
 /// <summary>
 /// Agent memory in Redis: per migration a list of messages (JSON, oldest first, the most recent
-/// <see cref="RedisOptions.MaxMessagesPerMigration"/> kept) and a hash of facts keyed "agent:key".
+/// <see cref="RedisOptions.MaxMessagesPerMigration"/> kept) and a hash of facts keyed "agent:key". With an encryption
+/// key configured, messages and fact values are stored encrypted (they quote plans, errors and sampled data).
 /// </summary>
 public sealed class RedisAgentMemory : IAgentMemory
 {
@@ -23,21 +25,23 @@ public sealed class RedisAgentMemory : IAgentMemory
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKeys _keys;
     private readonly int _maxMessages;
+    private readonly PayloadProtector? _protector;
 
-    public RedisAgentMemory(IConnectionMultiplexer redis, IOptions<RedisOptions> options)
+    public RedisAgentMemory(IConnectionMultiplexer redis, IOptions<RedisOptions> options, PayloadProtector? protector = null)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(options);
         _redis = redis;
         _keys = new RedisKeys(options.Value.KeyPrefix);
         _maxMessages = options.Value.MaxMessagesPerMigration;
+        _protector = protector;
     }
 
     public async Task RecordMessageAsync(string migrationId, AgentMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         cancellationToken.ThrowIfCancellationRequested();
-        var json = JsonSerializer.Serialize(message, MigrationJson.Options);
+        var json = PayloadProtector.ProtectIfConfigured(_protector, JsonSerializer.Serialize(message, MigrationJson.Options), MessagesContext(migrationId));
         await _redis.GetDatabase().ScriptEvaluateAsync(PushCappedScript, [_keys.Messages(migrationId)], [json, _maxMessages]);
     }
 
@@ -50,7 +54,8 @@ public sealed class RedisAgentMemory : IAgentMemory
 
         cancellationToken.ThrowIfCancellationRequested();
         var values = await _redis.GetDatabase().ListRangeAsync(_keys.Messages(migrationId), -count, -1);
-        return [.. values.Select(v => JsonSerializer.Deserialize<AgentMessage>(v.ToString(), MigrationJson.Options)
+        return [.. values.Select(v => JsonSerializer.Deserialize<AgentMessage>(
+                PayloadProtector.UnprotectIfProtected(_protector, v.ToString(), MessagesContext(migrationId)), MigrationJson.Options)
             ?? throw new InvalidDataException($"An agent message of migration '{migrationId}' is empty."))];
     }
 
@@ -59,16 +64,24 @@ public sealed class RedisAgentMemory : IAgentMemory
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(value);
         cancellationToken.ThrowIfCancellationRequested();
-        await _redis.GetDatabase().HashSetAsync(_keys.Facts(migrationId), FactField(agent, key), value);
+        var field = FactField(agent, key);
+        await _redis.GetDatabase().HashSetAsync(_keys.Facts(migrationId), field,
+            PayloadProtector.ProtectIfConfigured(_protector, value, FactContext(migrationId, field)));
     }
 
     public async Task<string?> RecallAsync(string migrationId, AgentId agent, string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         cancellationToken.ThrowIfCancellationRequested();
-        var value = await _redis.GetDatabase().HashGetAsync(_keys.Facts(migrationId), FactField(agent, key));
-        return value.IsNull ? null : value.ToString();
+        var field = FactField(agent, key);
+        var value = await _redis.GetDatabase().HashGetAsync(_keys.Facts(migrationId), field);
+        return value.IsNull ? null : PayloadProtector.UnprotectIfProtected(_protector, value.ToString(), FactContext(migrationId, field));
     }
 
     private static string FactField(AgentId agent, string key) => $"{agent}:{key}";
+
+    private static string MessagesContext(string migrationId) => "messages:" + migrationId;
+
+    // A fact is bound to its field, so a value copied under another fact does not decrypt.
+    private static string FactContext(string migrationId, string field) => $"facts:{migrationId}:{field}";
 }

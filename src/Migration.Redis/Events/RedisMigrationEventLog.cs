@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Migration.Core.Abstractions;
 using Migration.Core.Agents;
 using Migration.Core.Events;
+using Migration.Core.Security;
 using Migration.Core.Serialization;
 using StackExchange.Redis;
 
@@ -17,7 +18,8 @@ namespace Migration.Redis.Events;
 /// get gap-free sequences and a reader that sees sequence n also sees every event before it. The sequence lives in
 /// the sorted set itself rather than in a counter beside it: Garnet's append-only file records a script's writes one
 /// by one, and a process killed between a counter's INCR and the ZADD left a sequence that no event ever had.
-/// Watchers wait on the migration's channel (one shared subscription per migration).
+/// Watchers wait on the migration's channel (one shared subscription per migration). With an encryption key configured
+/// each event is stored encrypted (events carry table names, error messages and sampled values).
 /// </summary>
 public sealed class RedisMigrationEventLog : IMigrationEventLog
 {
@@ -42,8 +44,14 @@ public sealed class RedisMigrationEventLog : IMigrationEventLog
     private readonly int _maxEvents;
     private readonly TimeProvider _clock;
     private readonly EventNotifications _notifications;
+    private readonly PayloadProtector? _protector;
 
-    public RedisMigrationEventLog(IConnectionMultiplexer redis, IOptions<RedisOptions> options, TimeProvider clock, ILogger<RedisMigrationEventLog>? logger = null)
+    public RedisMigrationEventLog(
+        IConnectionMultiplexer redis,
+        IOptions<RedisOptions> options,
+        TimeProvider clock,
+        ILogger<RedisMigrationEventLog>? logger = null,
+        PayloadProtector? protector = null)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(options);
@@ -53,6 +61,7 @@ public sealed class RedisMigrationEventLog : IMigrationEventLog
         _maxEvents = options.Value.MaxEventsPerMigration;
         _clock = clock;
         _notifications = new EventNotifications(redis, (ILogger?)logger ?? NullLogger.Instance);
+        _protector = protector;
     }
 
     public async Task<MigrationEvent> AppendAsync(string migrationId, AgentId agent, EventPayload payload, CancellationToken cancellationToken = default)
@@ -60,7 +69,8 @@ public sealed class RedisMigrationEventLog : IMigrationEventLog
         ArgumentNullException.ThrowIfNull(payload);
         cancellationToken.ThrowIfCancellationRequested();
         var occurredAt = _clock.GetUtcNow();
-        var json = JsonSerializer.Serialize(new StoredEvent(occurredAt, agent, payload), MigrationJson.Options);
+        var json = PayloadProtector.ProtectIfConfigured(
+            _protector, JsonSerializer.Serialize(new StoredEvent(occurredAt, agent, payload), MigrationJson.Options), Context(migrationId));
         var result = await _redis.GetDatabase().ScriptEvaluateAsync(
             AppendScript,
             [_keys.Events(migrationId)],
@@ -82,7 +92,7 @@ public sealed class RedisMigrationEventLog : IMigrationEventLog
         var events = new List<MigrationEvent>(entries.Length);
         foreach (var entry in entries)
         {
-            events.Add(Parse(migrationId, (long)entry.Score, entry.Element.ToString()));
+            events.Add(Parse(migrationId, (long)entry.Score, entry.Element.ToString(), _protector));
         }
 
         return events;
@@ -102,8 +112,10 @@ public sealed class RedisMigrationEventLog : IMigrationEventLog
         return last.Length == 0 ? 0 : (long)last[0].Score;
     }
 
-    /// <summary>The member is "sequence|json": the sequence prefix only keeps equal events distinct.</summary>
-    private static MigrationEvent Parse(string migrationId, long sequence, string member)
+    private static string Context(string migrationId) => "events:" + migrationId;
+
+    /// <summary>The member is "sequence|json" (json encrypted when a key is configured): the sequence prefix only keeps equal events distinct.</summary>
+    private static MigrationEvent Parse(string migrationId, long sequence, string member, PayloadProtector? protector)
     {
         var separator = member.IndexOf('|', StringComparison.Ordinal);
         if (separator <= 0)
@@ -111,7 +123,8 @@ public sealed class RedisMigrationEventLog : IMigrationEventLog
             throw new InvalidDataException($"Event {sequence} of migration '{migrationId}' is not in the expected \"sequence|json\" form.");
         }
 
-        var stored = JsonSerializer.Deserialize<StoredEvent>(member.AsSpan(separator + 1), MigrationJson.Options)
+        var json = PayloadProtector.UnprotectIfProtected(protector, member[(separator + 1)..], Context(migrationId));
+        var stored = JsonSerializer.Deserialize<StoredEvent>(json, MigrationJson.Options)
             ?? throw new InvalidDataException($"Event {sequence} of migration '{migrationId}' is empty.");
         return new MigrationEvent(migrationId, sequence, stored.OccurredAt, stored.Agent, stored.Payload);
     }

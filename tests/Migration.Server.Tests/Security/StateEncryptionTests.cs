@@ -68,6 +68,52 @@ public sealed class StateEncryptionTests(PostgresServer postgres)
         }
     }
 
+    [Fact]
+    public async Task EventsAndAgentMemory_WithEncryptionKey_NotReadableOnDiskAndReadBackAfterRestart()
+    {
+        // A table name that only events, agent messages, facts and decisions carry (grain ids use the migration id).
+        var table = "orca_ledger_" + Guid.NewGuid().ToString("N")[..10];
+        var source = await postgres.CreateDatabaseAsync("enc_ev_src");
+        var target = await postgres.CreateDatabaseAsync("enc_ev_tgt");
+        await PostgresServer.ExecuteAsync(source, $"CREATE TABLE {table} (id int PRIMARY KEY, note text); INSERT INTO {table} SELECT g, 'n' || g FROM generate_series(1, 50) g");
+        var store = Path.Combine(Path.GetTempPath(), "migration-state-encryption", Guid.NewGuid().ToString("N"));
+        var settings = new Dictionary<string, string?>
+        {
+            ["Redis:Embedded:DataDirectory"] = store,
+            ["Security:Encryption:Keys:k1"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Security:Encryption:ActiveKey"] = "k1",
+        };
+        try
+        {
+            string id;
+            await using (var server = await InProcessServer.StartAsync(settings))
+            {
+                var (migration, events) = await MigrationRun.RunAsync(server.Client, MigrationRun.Request(source, target));
+                Assert.Equal(MigrationPhase.Completed, migration.Phase);
+                Assert.Contains(events, e => e.ToString().Contains(table, StringComparison.Ordinal));
+                id = migration.Id;
+            }
+
+            var onDisk = ReadAll(store);
+            Assert.Contains(id, onDisk, StringComparison.Ordinal);
+            Assert.DoesNotContain(table, onDisk, StringComparison.Ordinal);
+
+            await using (var restarted = await InProcessServer.StartAsync(settings))
+            {
+                var replayed = await MigrationRun.WatchToEndAsync(restarted.Client, id, 0, TimeSpan.FromMinutes(1));
+                MigrationRun.AssertContiguous(replayed);
+                Assert.Contains(replayed, e => e.TableCompleted?.Table.EndsWith(table, StringComparison.Ordinal) == true);
+                var decisions = await new GuidanceService.GuidanceServiceClient(restarted.Channel)
+                    .GetDecisionHistoryAsync(new GetDecisionHistoryRequest { MigrationId = id });
+                Assert.NotEmpty(decisions.Decisions);
+            }
+        }
+        finally
+        {
+            Directory.Delete(store, recursive: true);
+        }
+    }
+
     private static string ReadAll(string directory)
     {
         var text = new StringBuilder();
