@@ -50,16 +50,20 @@ public sealed class PostgresServer : IAsyncLifetime
     /// Creates an empty database with a unique name (the prefix, lower-cased and cut to 40 characters of
     /// [a-z0-9_], then 16 random hex digits) and returns its connection string.
     /// </summary>
-    public async Task<string> CreateDatabaseAsync(string prefix, CancellationToken cancellationToken = default)
+    public Task<string> CreateDatabaseAsync(string prefix, CancellationToken cancellationToken = default) =>
+        CreateDatabaseAsync(AdminConnectionString, prefix, cancellationToken);
+
+    /// <summary>Creates an empty database with a unique name on the server of <paramref name="adminConnectionString"/>.</summary>
+    public static async Task<string> CreateDatabaseAsync(string adminConnectionString, string prefix, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         var clean = new string(prefix.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
         var name = $"{clean[..Math.Min(clean.Length, 40)]}_{Guid.NewGuid().ToString("N")[..16]}";
-        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await using var connection = new NpgsqlConnection(adminConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'", connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
-        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name, Pooling = true }.ConnectionString;
     }
 
     /// <summary>Runs SQL (several statements allowed) against the database of <paramref name="connectionString"/>.</summary>
