@@ -12,4 +12,8 @@ public interface IValidationGrain : IGrainWithStringKey
     /// <summary>The full check with the source rows the copy quarantined accounted for (left out by key, only those).</summary>
     Task<TableValidation> ValidateTableAsync(string sourceConnectionString, string targetConnectionString, TablePlan table, DatabaseCatalog source,
         Core.Execution.QuarantineExclusion quarantined);
+
+    /// <summary>The full check with the migration's whole mapping specification (references judged across tables) and its id.</summary>
+    Task<TableValidation> ValidateTableAsync(string sourceConnectionString, string targetConnectionString, TablePlan table, DatabaseCatalog source,
+        Core.Execution.QuarantineExclusion quarantined, Core.Mapping.MappingSpec? spec, string? migrationId);
 }

@@ -638,7 +638,7 @@ public sealed partial class OrchestratorGrain(
             cancellationToken.ThrowIfCancellationRequested();
             results.Add(await GrainFactory.GetGrain<IValidationGrain>(Id)
                 .ValidateTableAsync(command.SourceConnectionString, command.TargetConnectionString, table, S.SourceCatalog!,
-                    await QuarantineExclusionAsync(table, cancellationToken)));
+                    await QuarantineExclusionAsync(table, cancellationToken), command.Options.Mapping, Id));
         }
 
         var report = new ValidationReport(results, clock.GetUtcNow(), S.BatchesValidated);

@@ -16,4 +16,8 @@ public sealed class ValidationGrain(IMigrationValidator validator) : Grain, IVal
     public Task<TableValidation> ValidateTableAsync(string sourceConnectionString, string targetConnectionString, TablePlan table, DatabaseCatalog source,
         Core.Execution.QuarantineExclusion quarantined) =>
         validator.ValidateTableAsync(sourceConnectionString, targetConnectionString, table, source, quarantined);
+
+    public Task<TableValidation> ValidateTableAsync(string sourceConnectionString, string targetConnectionString, TablePlan table, DatabaseCatalog source,
+        Core.Execution.QuarantineExclusion quarantined, Core.Mapping.MappingSpec? spec, string? migrationId) =>
+        validator.ValidateTableAsync(sourceConnectionString, targetConnectionString, table, source, quarantined, spec, migrationId);
 }

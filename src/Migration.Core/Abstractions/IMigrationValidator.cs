@@ -16,4 +16,13 @@ public interface IMigrationValidator
     Task<TableValidation> ValidateTableAsync(string sourceConnectionString, string targetConnectionString, TablePlan table, DatabaseCatalog source,
         Execution.QuarantineExclusion quarantined, CancellationToken cancellationToken = default) =>
         ValidateTableAsync(sourceConnectionString, targetConnectionString, table, source, cancellationToken);
+
+    /// <summary>
+    /// As the overload with <paramref name="quarantined"/>, with the migration's whole mapping specification (a mapped
+    /// table's references are judged against the other tables' parts: an orphan kept out by a policy is told from a
+    /// missing row) and the migration whose policy outcomes count (null: every migration in the control schema).
+    /// </summary>
+    Task<TableValidation> ValidateTableAsync(string sourceConnectionString, string targetConnectionString, TablePlan table, DatabaseCatalog source,
+        Execution.QuarantineExclusion quarantined, Mapping.MappingSpec? spec, string? migrationId, CancellationToken cancellationToken = default) =>
+        ValidateTableAsync(sourceConnectionString, targetConnectionString, table, source, quarantined, cancellationToken);
 }

@@ -32,18 +32,19 @@ public sealed partial class MappedTableValidator(ILogger logger)
     /// <summary>Rows compared by the deep compare (a random sample of the source table).</summary>
     public int SampleSize { get; init; } = 200;
 
-    /// <param name="spec">The whole spec (references to other tables); null: the table's own part only.</param>
+    /// <param name="spec">The migration's whole spec: references are judged against the other tables' parts.</param>
     /// <param name="migrationId">The migration whose outcomes count (null: every migration recorded in the control schema).</param>
     public async Task<TableValidation> ValidateAsync(
         string sourceConnectionString,
         string targetConnectionString,
         TablePlan table,
-        MappingSpec? spec,
+        MappingSpec spec,
         string controlSchema,
         string? migrationId,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(spec);
         var map = table.Mapping.Spec ?? throw new ArgumentException($"{table.Table} has no mapping spec.", nameof(table));
         await using var source = new NpgsqlConnection(sourceConnectionString);
         await using var target = new NpgsqlConnection(targetConnectionString);
@@ -51,7 +52,7 @@ public sealed partial class MappedTableValidator(ILogger logger)
         await target.ReloadTypesAsync(cancellationToken);
 
         var issues = new List<string>();
-        var compiled = await SpecCompiler.CompileAsync(spec ?? new MappingSpec([map]), map, table.KeyColumns, source, target, controlSchema, cancellationToken, lenient: spec is null);
+        var compiled = await SpecCompiler.CompileAsync(spec, map, table.KeyColumns, source, target, controlSchema, cancellationToken);
         var (sourceRows, filtered) = await SourceCountsAsync(source, map, cancellationToken);
         var targetRows = await ScalarAsync(target, $"SELECT count(*) FROM {map.Target.Quoted}", cancellationToken);
         var (outcomes, quarantined) = await OutcomesAsync(target, controlSchema, migrationId, table.Table.ToString(), cancellationToken);
@@ -69,7 +70,7 @@ public sealed partial class MappedTableValidator(ILogger logger)
             await MappingCompletenessAsync(target, map, controlSchema, issues, cancellationToken);
         }
 
-        var (compared, mismatches) = await DeepCompareAsync(source, target, compiled, table, sourceRows, judgesOrphans: spec is not null, issues, cancellationToken);
+        var (compared, mismatches) = await DeepCompareAsync(source, target, compiled, table, sourceRows, controlSchema, issues, cancellationToken);
         var summary = string.Create(CultureInfo.InvariantCulture, $"mapped: {compared} sampled rows compared");
         var result = new TableValidation(table.Table.ToString(), sourceRows, targetRows, summary,
             mismatches == 0 ? summary : string.Create(CultureInfo.InvariantCulture, $"mapped: {mismatches} of {compared} sampled rows differ"), orphans, issues);
@@ -115,7 +116,7 @@ public sealed partial class MappedTableValidator(ILogger logger)
         return (outcomes, (long)(await quarantine.ExecuteScalarAsync(cancellationToken))!);
     }
 
-    private static async Task<long> ReferentialIntegrityAsync(NpgsqlConnection target, TableMap map, MappingSpec? spec, List<string> issues, CancellationToken cancellationToken)
+    private static async Task<long> ReferentialIntegrityAsync(NpgsqlConnection target, TableMap map, MappingSpec spec, List<string> issues, CancellationToken cancellationToken)
     {
         long orphans = 0;
         var checks = new List<OrphanCheck>();
@@ -133,7 +134,7 @@ public sealed partial class MappedTableValidator(ILogger logger)
         // The spec's references checked even where the target declares no foreign key (yet).
         foreach (var reference in map.References)
         {
-            if (spec?.FindByEntityType(reference.EntityType) is { RemapsKeys: true } parent
+            if (spec.FindByEntityType(reference.EntityType) is { RemapsKeys: true } parent
                 && !checks.Exists(c => c.Columns.Count == 1 && c.Columns[0] == reference.TargetColumn))
             {
                 checks.Add(new OrphanCheck($"reference {reference.TargetColumn}", [reference.TargetColumn], parent.Target, [parent.Key!.TargetColumn]));
@@ -155,7 +156,7 @@ public sealed partial class MappedTableValidator(ILogger logger)
             foreach (var type in polymorphic.Types)
             {
                 var column = type.TargetColumn ?? polymorphic.TargetColumn;
-                if (column is null || spec?.FindByEntityType(type.EntityType) is not { RemapsKeys: true } parent)
+                if (column is null || spec.FindByEntityType(type.EntityType) is not { RemapsKeys: true } parent)
                 {
                     continue;
                 }
@@ -213,7 +214,8 @@ public sealed partial class MappedTableValidator(ILogger logger)
             issues.Add(string.Create(CultureInfo.InvariantCulture, $"{differs:N0} rows keep a legacy id that their mapping does not name"));
         }
 
-        if (map.Duplicates?.Policy != DuplicatePolicy.Update)
+        // With a natural key rule, a duplicate merged away is mapped to the row kept: several legacy ids share a new id.
+        if (map.Duplicates is null)
         {
             var shared = await ScalarAsync(target, $"SELECT count(*) FROM (SELECT new_id FROM {mappings} m GROUP BY new_id HAVING count(*) > 1) x", cancellationToken);
             if (shared > 0)
@@ -224,7 +226,7 @@ public sealed partial class MappedTableValidator(ILogger logger)
     }
 
     private async Task<(int Compared, int Mismatches)> DeepCompareAsync(
-        NpgsqlConnection source, NpgsqlConnection target, CompiledSpec spec, TablePlan table, long sourceRows, bool judgesOrphans, List<string> issues, CancellationToken cancellationToken)
+        NpgsqlConnection source, NpgsqlConnection target, CompiledSpec spec, TablePlan table, long sourceRows, string controlSchema, List<string> issues, CancellationToken cancellationToken)
     {
         if (sourceRows == 0 || SampleSize <= 0 || table.KeyColumns.Count == 0)
         {
@@ -235,12 +237,16 @@ public sealed partial class MappedTableValidator(ILogger logger)
         var inner = string.Join(", ", table.KeyColumns.Select(QualifiedName.QuoteIdentifier));
         var percent = Math.Min(100.0, Math.Max(0.01, SampleSize * 300.0 / sourceRows));
         var sample = string.Create(CultureInfo.InvariantCulture,
-            $"({keys}) IN (SELECT {inner} FROM {spec.Source.Quoted} TABLESAMPLE BERNOULLI ({percent}) LIMIT {SampleSize})");
+            $"({keys}) IN (SELECT {inner} FROM {spec.Source.Quoted} TABLESAMPLE BERNOULLI ({percent}) REPEATABLE ({System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue)}) LIMIT {SampleSize})");
         var expected = new List<(object?[] Values, bool Skipped, Guid Id, string Key)>();
         await using (var transaction = await source.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken))
-        await using (var command = new NpgsqlCommand(spec.Select(sample, ""), source, transaction) { CommandTimeout = 0 })
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
+            // Children of merged duplicates point at the row kept, as the copy wrote them (same sample: same seed, same snapshot).
+            var redirects = spec.References.Any(r => r.ParentMerges)
+                ? await ReferenceRedirects.LoadAsync(spec, spec.Select(sample, ""), source, transaction, target, null, controlSchema, cancellationToken)
+                : ReferenceRedirects.None;
+            await using var command = new NpgsqlCommand(spec.Select(sample, ""), source, transaction) { CommandTimeout = 0 };
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var row = new SpecRow(spec.References.Count, spec.Polymorphics.Count);
             long nulled = 0;
             while (await reader.ReadAsync(cancellationToken))
@@ -256,13 +262,18 @@ public sealed partial class MappedTableValidator(ILogger logger)
                     continue;
                 }
 
+                if (skip is null && !redirects.IsEmpty)
+                {
+                    redirects.Apply(spec, reader, row);
+                }
+
                 expected.Add((skip is null ? [.. spec.Columns.Select(c => c.Value(reader, row))] : [], skip is not null, row.NewId, reader.GetString(spec.RowKeyOrdinal)));
             }
         }
 
         if (!spec.Map.RemapsKeys)
         {
-            return await CompareByValuesAsync(target, spec, expected, judgesOrphans, issues, cancellationToken);
+            return await CompareByValuesAsync(target, spec, expected, issues, cancellationToken);
         }
 
         var actual = new Dictionary<Guid, object?[]>();
@@ -303,9 +314,7 @@ public sealed partial class MappedTableValidator(ILogger logger)
             if (!found)
             {
                 // Without a natural key rule every written row must be there; with one, a duplicate may have been merged away.
-                // Without the whole spec, references to other tables cannot be judged: an orphan kept out is not missing
-                // (the reconciliation still accounts for every row).
-                if (spec.Map.Duplicates is null && (judgesOrphans || (spec.References.Count == 0 && spec.Polymorphics.Count == 0)))
+                if (spec.Map.Duplicates is null)
                 {
                     mismatches++;
                     issues.Add($"deep compare: source row {key} is missing from the target");
@@ -339,12 +348,12 @@ public sealed partial class MappedTableValidator(ILogger logger)
     }
 
     private static async Task<(int, int)> CompareByValuesAsync(
-        NpgsqlConnection target, CompiledSpec spec, List<(object?[] Values, bool Skipped, Guid Id, string Key)> expected, bool judgesOrphans,
+        NpgsqlConnection target, CompiledSpec spec, List<(object?[] Values, bool Skipped, Guid Id, string Key)> expected,
         List<string> issues, CancellationToken cancellationToken)
     {
-        // As for remapped keys: without the whole spec an orphan kept out cannot be told from a missing row, and with a
-        // natural key rule a duplicate may have been merged away (the reconciliation still accounts for every row).
-        if (spec.Map.Duplicates is not null || (!judgesOrphans && (spec.References.Count > 0 || spec.Polymorphics.Count > 0)))
+        // As for remapped keys: with a natural key rule a duplicate may have been merged away (the reconciliation still
+        // accounts for every row).
+        if (spec.Map.Duplicates is not null)
         {
             return (0, 0);
         }

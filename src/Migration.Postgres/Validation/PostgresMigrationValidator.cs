@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Migration.Core.Abstractions;
 using Migration.Core.Catalog;
 using Migration.Core.Execution;
+using Migration.Core.Mapping;
 using Migration.Core.Planning;
 using Migration.Core.Validation;
 using Migration.Postgres.Catalog;
@@ -33,9 +34,19 @@ public sealed partial class PostgresMigrationValidator(ILogger<PostgresMigration
     /// As the overload without <paramref name="quarantined"/>, with the source rows the copy set aside left out of the
     /// source's count and checksum (those rows, identified by their keys, and only those).
     /// </summary>
+    public Task<TableValidation> ValidateTableAsync(
+        string sourceConnectionString, string targetConnectionString, TablePlan table, DatabaseCatalog source, QuarantineExclusion quarantined,
+        CancellationToken cancellationToken = default) =>
+        ValidateTableAsync(sourceConnectionString, targetConnectionString, table, source, quarantined, null, null, cancellationToken);
+
+    /// <summary>
+    /// As the overload without <paramref name="spec"/>: a mapped table is validated against the whole specification
+    /// (null: its own part, which only works for a table whose references stay within it) and the outcomes of
+    /// <paramref name="migrationId"/> (null: every migration recorded in the control schema).
+    /// </summary>
     public async Task<TableValidation> ValidateTableAsync(
         string sourceConnectionString, string targetConnectionString, TablePlan table, DatabaseCatalog source, QuarantineExclusion quarantined,
-        CancellationToken cancellationToken = default)
+        MappingSpec? spec, string? migrationId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(source);
@@ -44,7 +55,8 @@ public sealed partial class PostgresMigrationValidator(ILogger<PostgresMigration
         {
             // Transformed rows cannot match a checksum: reconciliation, integrity, mapping completeness, deep compare.
             var controlSchema = await MappedTableValidator.FindControlSchemaAsync(targetConnectionString, cancellationToken) ?? "migration_control";
-            return await new MappedTableValidator(logger).ValidateAsync(sourceConnectionString, targetConnectionString, table, null, controlSchema, null, cancellationToken);
+            return await new MappedTableValidator(logger).ValidateAsync(sourceConnectionString, targetConnectionString, table,
+                spec ?? new MappingSpec([table.Mapping.Spec]), controlSchema, migrationId, cancellationToken);
         }
 
         var mapping = table.Mapping;

@@ -27,14 +27,23 @@ public sealed class MappedValidationTests(PostgresServer server) : CopierTestBas
     }
 
     [Fact]
-    public async Task ValidateAsync_WithoutTheWholeSpec_DoesNotReportOrphansKeptOutAsMissing()
+    public async Task ValidateAsync_WholeSpec_JudgesOrphansKeptOutByOtherTablesPolicies()
     {
         var demo = await DemoPairKit.CreateAsync(server, "spec_valid_part", rows: 10_000);
         await demo.CopyAsync(Copier, "dispatch_customer", "dispatch_product", "dispatch_order", "dispatch_comment");
         Assert.True(await demo.OutcomeAsync("dispatch_comment", "orphan_skipped") > 0);
 
-        var result = await _validator.ValidateAsync(demo.Source, demo.Target, demo.Request("dispatch_comment").Table, null, CopyTestKit.ControlSchema, null);
+        // The comments' references are judged through the other tables' parts of the spec: an orphan kept out is known
+        // to be kept out (not missing), so the deep compare judges every sampled row, kept out or not.
+        var result = await _validator.ValidateAsync(demo.Source, demo.Target, demo.Request("dispatch_comment").Table, demo.Spec, CopyTestKit.ControlSchema, demo.MigrationId);
         Assert.True(result.Passed, string.Join("; ", result.Issues));
+        Assert.DoesNotContain("mapped: 0 sampled", result.TargetChecksum, StringComparison.Ordinal);
+
+        // Only the table's own part cannot judge its references: refused with the entity type it lacks, not guessed.
+        var part = demo.Spec with { Tables = [.. demo.Spec.Tables.Where(t => t.Source.Name == "dispatch_comment")] };
+        var refused = await Assert.ThrowsAnyAsync<InvalidOperationException>(() =>
+            _validator.ValidateAsync(demo.Source, demo.Target, demo.Request("dispatch_comment").Table, part, CopyTestKit.ControlSchema, demo.MigrationId));
+        Assert.Contains("entity type", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -102,8 +102,35 @@ public sealed class SpecPolicyTests(PostgresServer server) : CopierTestBase
         Assert.Equal(1, await demo.TargetAsync(
             $"SELECT count(*) FROM customers WHERE email = 'user96@example.com' AND legacy_id = 96 AND id = '{LegacyIds.NewId("customer", 96L)}' " +
             $"AND full_name = '{(policy == DuplicatePolicy.Update ? "First97 Last97" : "First96 Last96")}'"));
+        // Every policy maps the duplicate's legacy id to the row kept, so its children can point there.
         var mapped97 = await PostgresServer.ScalarAsync<string>(demo.Target, "SELECT new_id FROM migration_control.migration_mappings WHERE entity_type = 'customer' AND legacy_id = '97'");
-        Assert.Equal(policy == DuplicatePolicy.Update ? LegacyIds.NewId("customer", 96L).ToString() : null, mapped97);
+        Assert.Equal(LegacyIds.NewId("customer", 96L).ToString(), mapped97);
+    }
+
+    [Theory]
+    [InlineData(DuplicatePolicy.Skip)]
+    [InlineData(DuplicatePolicy.KeepFirst)]
+    public async Task CopyAsync_ChildrenOfDuplicateMergedAway_PointAtTheRowKept(DuplicatePolicy policy)
+    {
+        var demo = await DemoPairKit.CreateAsync(server, "spec_dup_children_" + policy);
+        demo.Change("dispatch_customer", t => t with { Duplicates = new DuplicateRule(["email"], policy) });
+        // Customer 97 repeats customer 96's e-mail and is merged away: give it orders.
+        await PostgresServer.ExecuteAsync(demo.Source, "UPDATE dispatch_order SET customer_id = 97 WHERE id IN (SELECT id FROM dispatch_order WHERE id % 500 <> 0 ORDER BY id LIMIT 3)");
+        await demo.CopyAsync(Copier, "dispatch_customer", "dispatch_order");
+
+        var kept = LegacyIds.NewId("customer", 96L);
+        var ofBoth = await demo.SourceAsync("SELECT count(*) FROM dispatch_order WHERE customer_id IN (96, 97)");
+        Assert.True(ofBoth >= 3);
+        Assert.Equal(ofBoth, await demo.TargetAsync($"SELECT count(*) FROM orders WHERE customer_id = '{kept}'"));
+        Assert.Equal(0, await demo.TargetAsync($"SELECT count(*) FROM orders WHERE customer_id = '{LegacyIds.NewId("customer", 97L)}'"));
+        Assert.Equal(0, await demo.TargetAsync("SELECT count(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id)"));
+
+        var validator = new Migration.Postgres.Validation.MappedTableValidator(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance) { SampleSize = 5_000 };
+        foreach (var table in new[] { "dispatch_customer", "dispatch_order" })
+        {
+            var result = await validator.ValidateAsync(demo.Source, demo.Target, demo.Request(table).Table, demo.Spec, CopyTestKit.ControlSchema, demo.MigrationId);
+            Assert.True(result.Passed, table + ": " + string.Join("; ", result.Issues));
+        }
     }
 
     [Fact]

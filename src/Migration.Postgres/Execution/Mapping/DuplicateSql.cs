@@ -60,16 +60,13 @@ internal static class DuplicateSql
             }
         }
 
-        var mappings = rule.Policy == DuplicatePolicy.Update
-            ? $"""
-              INSERT INTO {control}.migration_mappings (entity_type, legacy_id, new_id, migration_batch)
-              SELECT $1, st."__legacy", coalesce(t.{id}, st.{id})::text, $2
-              FROM {stage} st LEFT JOIN {target} t ON {string.Join(" AND ", keys.Select(k => $"t.{k} = st.{k}"))}
-              """
-            : $"""
-              INSERT INTO {control}.migration_mappings (entity_type, legacy_id, new_id, migration_batch)
-              SELECT $1, st."__legacy", st.{id}::text, $2 FROM {stage} st WHERE EXISTS (SELECT 1 FROM {target} t WHERE t.{id} = st.{id})
-              """;
+        // Every staged legacy id is mapped: a row written to itself, a duplicate merged away to the row that holds its
+        // natural key (the survivor), so the children of a duplicate are pointed at the survivor (ReferenceRedirects).
+        var mappings = $"""
+            INSERT INTO {control}.migration_mappings (entity_type, legacy_id, new_id, migration_batch)
+            SELECT $1, st."__legacy", coalesce(t.{id}, st.{id})::text, $2
+            FROM {stage} st LEFT JOIN {target} t ON {string.Join(" AND ", keys.Select(k => $"t.{k} = st.{k}"))}
+            """;
         var described = string.Join(", ", rule.Columns);
         var values = string.Join(" || ', ' || ", keys.Select(k => $"coalesce(st.{k}::text, 'NULL')"));
         var listed = $"""

@@ -22,12 +22,11 @@ internal static class SpecCompiler
         NpgsqlConnection source,
         NpgsqlConnection target,
         string controlSchema,
-        CancellationToken cancellationToken,
-        bool lenient = false)
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(map);
-        var builder = new Builder(spec, map, source, keyColumns) { Lenient = lenient };
+        var builder = new Builder(spec, map, source, keyColumns);
         var targetColumns = await SpecCatalog.TargetColumnsAsync(target, map.Target, cancellationToken);
         await builder.LoadAsync(cancellationToken);
         var compiled = await builder.BuildAsync(targetColumns, cancellationToken);
@@ -62,12 +61,6 @@ internal static class SpecCompiler
         private readonly Dictionary<QualifiedName, string?> _keys = [];
         private readonly HashSet<string> _lookupNames = new(StringComparer.Ordinal);
         private List<(string Name, string Type)> _sourceColumns = [];
-
-        /// <summary>
-        /// References to entity types the spec does not hold are taken as remapped parents and never orphans (for a
-        /// validation that only has the table's own part): rows already in the target are compared, not re-judged.
-        /// </summary>
-        public bool Lenient { get; init; }
 
         public async Task LoadAsync(CancellationToken cancellationToken)
         {
@@ -140,7 +133,10 @@ internal static class SpecCompiler
                 var orphanOrdinal = Add(parent is null ? "false" : $"({value} IS NOT NULL AND NOT {Migrated(parent, value, [map.EntityType])})");
                 columns.Add(new ReferenceColumn(reference.TargetColumn, type.DataTypeName, references.Count));
                 references.Add(new ReferenceSlot(reference.SourceColumn, reference.TargetColumn, valueOrdinal, orphanOrdinal,
-                    reference.EntityType, parent?.RemapsKeys ?? true, reference.OnOrphan));
+                    reference.EntityType, parent?.RemapsKeys ?? true, reference.OnOrphan)
+                {
+                    ParentMerges = parent?.Duplicates is { Policy: not DuplicatePolicy.Fail },
+                });
             }
 
             var polymorphics = new List<PolymorphicSlot>();
@@ -240,7 +236,7 @@ internal static class SpecCompiler
 
         private TableMap? Parent(string entityType, string where) =>
             spec.FindByEntityType(entityType)
-            ?? (Lenient ? null : throw new MissingParentException(entityType, where));
+            ?? throw new MissingParentException(entityType, where);
 
         /// <summary>
         /// True when the row of <paramref name="parent"/> with legacy id <paramref name="value"/> will be in the target

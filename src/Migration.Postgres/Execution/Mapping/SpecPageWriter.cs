@@ -31,6 +31,9 @@ internal sealed class SpecPageWriter(CompiledSpec spec)
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        var redirects = Spec.References.Any(r => r.ParentMerges)
+            ? await ReferenceRedirects.LoadAsync(Spec, select, source, sourceTransaction, target, targetTransaction, page.ControlSchema, cancellationToken)
+            : ReferenceRedirects.None;
         var row = new SpecRow(Spec.References.Count, Spec.Polymorphics.Count);
         var outcomes = new Dictionary<string, long>(StringComparer.Ordinal);
         var listed = new List<RowSkip>();
@@ -56,6 +59,11 @@ internal sealed class SpecPageWriter(CompiledSpec spec)
                     }
 
                     continue;
+                }
+
+                if (!redirects.IsEmpty)
+                {
+                    redirects.Apply(Spec, reader, row);
                 }
 
                 await importer.StartRowAsync(cancellationToken);
