@@ -7,6 +7,7 @@ using Migration.Core.Recovery;
 using Migration.Server.Errors;
 using Migration.Server.Mapping;
 using Migration.Server.Security;
+using Migration.Server.Services;
 
 namespace Migration.Server.Recovery;
 
@@ -42,8 +43,8 @@ public sealed partial class RecoveryGrpcService(
             throw RpcErrors.InvalidArgument("The request is out of bounds.", [.. problems]);
         }
 
-        var grain = await ExistingAsync(request.MigrationId);
-        var by = Actor(context, request.RequestedBy);
+        var grain = await grains.ExistingMigrationAsync(request.MigrationId);
+        var by = CallerIdentity.Name(context, request.RequestedBy);
         var result = await grain.RollbackAsync(new RollbackCommand(by, request.Reason, request.Tables.Count > 0 ? request.Tables.ToList() : null, request.Retry));
         LogRollback(logger, request.MigrationId, by, result.Verified, result.RowsRemoved);
         var response = new RollbackMigrationResponse
@@ -79,7 +80,7 @@ public sealed partial class RecoveryGrpcService(
     [Authorize(Policy = MigrationPolicies.Administer)]
     public override async Task<TestRestoreResponse> TestRestore(TestRestoreRequest request, ServerCallContext context)
     {
-        var grain = await ExistingAsync(request.MigrationId);
+        var grain = await grains.ExistingMigrationAsync(request.MigrationId);
         var backupId = await BackupIdAsync(request.MigrationId, request.BackupId, context.CancellationToken);
         var connections = await grain.GetConnectionsAsync() ?? throw RpcErrors.NotFound($"No migration with id '{request.MigrationId}'.");
         var result = await recovery.TestRestoreAsync(backupId, connections.TargetConnectionString, context.CancellationToken);
@@ -97,9 +98,9 @@ public sealed partial class RecoveryGrpcService(
             throw RpcErrors.InvalidArgument("The request is out of bounds.", [.. problems]);
         }
 
-        var grain = await ExistingAsync(request.MigrationId);
+        var grain = await grains.ExistingMigrationAsync(request.MigrationId);
         var backupId = await BackupIdAsync(request.MigrationId, request.BackupId, context.CancellationToken);
-        var by = Actor(context, request.RequestedBy);
+        var by = CallerIdentity.Name(context, request.RequestedBy);
         var result = await grain.RestoreBackupAsync(backupId, by, request.Reason);
         LogRestore(logger, request.MigrationId, backupId, by, result.Passed);
         return new RestoreBackupResponse { BackupId = backupId, Result = ToProto(result), Migration = (await grain.GetAsync())!.ToProto() };
@@ -116,18 +117,6 @@ public sealed partial class RecoveryGrpcService(
         return backups.Count > 0
             ? backups[0].BackupId
             : throw RpcErrors.FailedPrecondition($"Migration '{migrationId}' has no backup (it never wrote, or backups are off).");
-    }
-
-    private async Task<IOrchestratorGrain> ExistingAsync(string migrationId)
-    {
-        if (string.IsNullOrWhiteSpace(migrationId))
-        {
-            throw RpcErrors.InvalidArgument("migration_id is required.", ("migration_id", "must not be empty"));
-        }
-
-        var grain = grains.GetGrain<IOrchestratorGrain>(migrationId);
-        _ = await grain.GetAsync() ?? throw RpcErrors.NotFound($"No migration with id '{migrationId}'.");
-        return grain;
     }
 
     private static Contracts.V1.Backup ToProto(BackupInfo backup)
@@ -161,22 +150,6 @@ public sealed partial class RecoveryGrpcService(
         };
         proto.Issues.AddRange(result.Issues);
         return proto;
-    }
-
-    /// <summary>The authenticated caller; in development mode the name the client gives, else the peer.</summary>
-    private static string Actor(ServerCallContext context, string claimed)
-    {
-        var user = context.GetHttpContext().User;
-        var verified = user.Identity?.IsAuthenticated == true
-                       && user.FindFirst(MigrationAuthenticationSchemes.MethodClaim)?.Value != MigrationAuthenticationSchemes.Development;
-        if (verified && user.Identity!.Name is { Length: > 0 } name)
-        {
-            return name;
-        }
-
-        return string.IsNullOrWhiteSpace(claimed)
-            ? user.Identity?.Name is { Length: > 0 } known ? known : $"anonymous@{context.Peer}"
-            : claimed;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rollback of {MigrationId} by {RequestedBy}: verified {Verified}, {Rows} rows removed")]

@@ -321,23 +321,9 @@ public sealed partial class GuidanceGrpcService(
         }
     }
 
-    /// <summary>
-    /// Who is talking, checked in one place: a verified identity (API key, token) wins over the name in the request;
-    /// without one (or in development mode) the name the client gives, else the peer. Roles come from the identity.
-    /// </summary>
-    private static GuidanceCaller Caller(ServerCallContext context, string claimed)
-    {
-        var principal = context.GetHttpContext().User;
-        var roles = principal.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList();
-        var method = principal.FindFirst(MigrationAuthenticationSchemes.MethodClaim)?.Value;
-        var verified = principal.Identity?.IsAuthenticated == true && method is not null && method != MigrationAuthenticationSchemes.Development;
-        if (verified && principal.Identity!.Name is { Length: > 0 } name)
-        {
-            return new GuidanceCaller(name, roles);
-        }
-
-        return new GuidanceCaller(string.IsNullOrWhiteSpace(claimed) ? $"anonymous@{context.Peer}" : claimed.Trim(), roles);
-    }
+    /// <summary>Who is talking (<see cref="CallerIdentity"/>) and the roles of the identity.</summary>
+    private static GuidanceCaller Caller(ServerCallContext context, string claimed) =>
+        new(CallerIdentity.Name(context, claimed), [.. context.GetHttpContext().User.FindAll(ClaimTypes.Role).Select(c => c.Value)]);
 
     /// <summary>
     /// A chat-initiated action is a state-changing call like the RPC that does the same: it is audited as

@@ -25,7 +25,7 @@ public sealed partial class MappingGrpcService(
     [Authorize(Policy = MigrationPolicies.View)]
     public override async Task<GetMappingResponse> GetMapping(GetMappingRequest request, ServerCallContext context)
     {
-        var grain = await ExistingAsync(request.MigrationId);
+        var grain = await grains.ExistingMigrationAsync(request.MigrationId);
         var spec = await grain.GetMappingAsync();
         return spec is null ? new GetMappingResponse() : new GetMappingResponse { Spec = spec.ToProto(), SpecJson = MappingSpecJson.Serialize(spec) };
     }
@@ -52,7 +52,7 @@ public sealed partial class MappingGrpcService(
     [Authorize(Policy = MigrationPolicies.Operate)]
     public override async Task<UpdateMappingResponse> UpdateMapping(UpdateMappingRequest request, ServerCallContext context)
     {
-        var grain = await ExistingAsync(request.MigrationId);
+        var grain = await grains.ExistingMigrationAsync(request.MigrationId);
         var spec = request.Spec is null && string.IsNullOrWhiteSpace(request.SpecJson) ? null : ReadSpec(request.Spec, request.SpecJson, "spec");
         IReadOnlyList<Domain.MappingIssue> issues = [];
         if (spec is not null)
@@ -63,7 +63,7 @@ public sealed partial class MappingGrpcService(
             issues = result.Issues;
         }
 
-        var snapshot = await grain.UpdateMappingAsync(spec, Actor(context, request.UpdatedBy));
+        var snapshot = await grain.UpdateMappingAsync(spec, CallerIdentity.Name(context, request.UpdatedBy));
         var response = new UpdateMappingResponse { Migration = snapshot.ToProto() };
         if (snapshot.Plan is not null)
         {
@@ -140,7 +140,7 @@ public sealed partial class MappingGrpcService(
     {
         if (!string.IsNullOrWhiteSpace(migrationId))
         {
-            var grain = await ExistingAsync(migrationId);
+            var grain = await grains.ExistingMigrationAsync(migrationId);
             var live = await grain.GetConnectionsAsync() ?? throw RpcErrors.NotFound($"No migration with id '{migrationId}'.");
             return (live.SourceConnectionString, live.TargetConnectionString);
         }
@@ -155,33 +155,6 @@ public sealed partial class MappingGrpcService(
         var resolvedSource = await connections.ResolveAsync(source, "source", cancellationToken);
         var resolvedTarget = await connections.ResolveAsync(target, "target", cancellationToken);
         return (resolvedSource.ConnectionString, resolvedTarget.ConnectionString);
-    }
-
-    private async Task<IOrchestratorGrain> ExistingAsync(string migrationId)
-    {
-        if (string.IsNullOrWhiteSpace(migrationId))
-        {
-            throw RpcErrors.InvalidArgument("migration_id is required.", ("migration_id", "must not be empty"));
-        }
-
-        var grain = grains.GetGrain<IOrchestratorGrain>(migrationId);
-        _ = await grain.GetAsync() ?? throw RpcErrors.NotFound($"No migration with id '{migrationId}'.");
-        return grain;
-    }
-
-    private static string Actor(ServerCallContext context, string claimed)
-    {
-        var user = context.GetHttpContext().User;
-        var verified = user.Identity?.IsAuthenticated == true
-                       && user.FindFirst(MigrationAuthenticationSchemes.MethodClaim)?.Value != MigrationAuthenticationSchemes.Development;
-        if (verified && user.Identity!.Name is { Length: > 0 } name)
-        {
-            return name;
-        }
-
-        return string.IsNullOrWhiteSpace(claimed)
-            ? user.Identity?.Name is { Length: > 0 } known ? known : $"anonymous@{context.Peer}"
-            : claimed;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Mapping suggested: {Tables} table(s), {Decisions} decision(s)")]

@@ -19,8 +19,8 @@ public sealed partial class MigrationGrpcService
             throw RpcErrors.InvalidArgument("The resource limits are out of range.", ("performance_threshold", "must lie between 0 and 24 hours"));
         }
 
-        var grain = await ExistingAsync(request.MigrationId);
-        var change = request.ToDomain(Actor(context, request.RequestedBy));
+        var grain = await grains.ExistingMigrationAsync(request.MigrationId);
+        var change = request.ToDomain(CallerIdentity.Name(context, request.RequestedBy));
         if (change.IsEmpty)
         {
             throw RpcErrors.InvalidArgument("Nothing to change: set at least one limit.", ("request", "sets no limit"));

@@ -68,7 +68,7 @@ public sealed partial class MigrationGrpcService(
             await MappingGrpcService.CheckCreateAsync(grains, options.Mapping, source.ConnectionString, target.ConnectionString);
         }
 
-        var requestedBy = Actor(context, request.RequestedBy);
+        var requestedBy = CallerIdentity.Name(context, request.RequestedBy);
         var command = new CreateMigrationCommand(source.ConnectionString, target.ConnectionString, source.Description,
             target.Description, options, request.Description, requestedBy);
 
@@ -122,7 +122,7 @@ public sealed partial class MigrationGrpcService(
     [Authorize(Policy = MigrationPolicies.View)]
     public override async Task<GetPlanResponse> GetPlan(GetPlanRequest request, ServerCallContext context)
     {
-        var snapshot = await GetAsync(request.MigrationId);
+        var snapshot = await grains.MigrationSnapshotAsync(request.MigrationId);
         if (snapshot.Plan is null)
         {
             throw RpcErrors.FailedPrecondition($"Migration '{snapshot.Id}' has no plan yet: it is {MigrationErrors.PhaseText(snapshot.Phase)}.");
@@ -143,8 +143,8 @@ public sealed partial class MigrationGrpcService(
             throw RpcErrors.InvalidArgument("The request is out of bounds.", [.. problems]);
         }
 
-        var grain = await ExistingAsync(request.MigrationId);
-        var by = Actor(context, request.ApprovedBy);
+        var grain = await grains.ExistingMigrationAsync(request.MigrationId);
+        var by = CallerIdentity.Name(context, request.ApprovedBy);
         var snapshot = await grain.ApproveAsync(by, request.ForeignKeyMode.ToDomain(), NullIfEmpty(request.Comment));
         return new ApprovePlanResponse { Migration = snapshot.ToProto() };
     }
@@ -152,7 +152,7 @@ public sealed partial class MigrationGrpcService(
     [Authorize(Policy = MigrationPolicies.Operate)]
     public override async Task<StartMigrationResponse> StartMigration(StartMigrationRequest request, ServerCallContext context)
     {
-        var current = await GetAsync(request.MigrationId);
+        var current = await grains.MigrationSnapshotAsync(request.MigrationId);
         if (request.AutoApprove && !current.Approved && !MigrationPolicies.Allows(context.GetHttpContext().User, MigrationPolicies.Approve))
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied,
@@ -160,7 +160,7 @@ public sealed partial class MigrationGrpcService(
         }
 
         var grain = grains.GetGrain<IOrchestratorGrain>(current.Id);
-        var by = Actor(context, request.StartedBy);
+        var by = CallerIdentity.Name(context, request.StartedBy);
         var snapshot = await grain.StartAsync(by, request.AutoApprove);
         return new StartMigrationResponse { Migration = snapshot.ToProto() };
     }
@@ -168,27 +168,27 @@ public sealed partial class MigrationGrpcService(
     [Authorize(Policy = MigrationPolicies.Operate)]
     public override async Task<PauseMigrationResponse> PauseMigration(PauseMigrationRequest request, ServerCallContext context)
     {
-        var grain = await ExistingAsync(request.MigrationId);
+        var grain = await grains.ExistingMigrationAsync(request.MigrationId);
         return new PauseMigrationResponse { Migration = (await grain.PauseAsync(request.Reason)).ToProto() };
     }
 
     [Authorize(Policy = MigrationPolicies.Operate)]
     public override async Task<ResumeMigrationResponse> ResumeMigration(ResumeMigrationRequest request, ServerCallContext context)
     {
-        var grain = await ExistingAsync(request.MigrationId);
+        var grain = await grains.ExistingMigrationAsync(request.MigrationId);
         return new ResumeMigrationResponse { Migration = (await grain.ResumeAsync()).ToProto() };
     }
 
     [Authorize(Policy = MigrationPolicies.Operate)]
     public override async Task<CancelMigrationResponse> CancelMigration(CancelMigrationRequest request, ServerCallContext context)
     {
-        var grain = await ExistingAsync(request.MigrationId);
+        var grain = await grains.ExistingMigrationAsync(request.MigrationId);
         return new CancelMigrationResponse { Migration = (await grain.CancelAsync(request.Reason)).ToProto() };
     }
 
     [Authorize(Policy = MigrationPolicies.View)]
     public override async Task<GetMigrationResponse> GetMigration(GetMigrationRequest request, ServerCallContext context) =>
-        new() { Migration = (await GetAsync(request.MigrationId)).ToProto() };
+        new() { Migration = (await grains.MigrationSnapshotAsync(request.MigrationId)).ToProto() };
 
     [Authorize(Policy = MigrationPolicies.View)]
     public override async Task<ListMigrationsResponse> ListMigrations(ListMigrationsRequest request, ServerCallContext context)
@@ -222,7 +222,7 @@ public sealed partial class MigrationGrpcService(
     [Authorize(Policy = MigrationPolicies.Operate)]
     public override async Task<ValidateMigrationResponse> ValidateMigration(ValidateMigrationRequest request, ServerCallContext context)
     {
-        var grain = await ExistingAsync(request.MigrationId);
+        var grain = await grains.ExistingMigrationAsync(request.MigrationId);
         return new ValidateMigrationResponse { Report = (await grain.ValidateAsync()).ToProto() };
     }
 
@@ -234,7 +234,7 @@ public sealed partial class MigrationGrpcService(
             throw RpcErrors.InvalidArgument("after_sequence must not be negative.", ("after_sequence", "must be >= 0"));
         }
 
-        var grain = await ExistingAsync(request.MigrationId);
+        var grain = await grains.ExistingMigrationAsync(request.MigrationId);
         var cursor = request.AfterSequence;
         var cancellationToken = context.CancellationToken;
         while (!cancellationToken.IsCancellationRequested)
@@ -297,23 +297,6 @@ public sealed partial class MigrationGrpcService(
         }
     }
 
-    private async Task<IOrchestratorGrain> ExistingAsync(string migrationId)
-    {
-        await GetAsync(migrationId);
-        return grains.GetGrain<IOrchestratorGrain>(migrationId);
-    }
-
-    private async Task<MigrationSnapshot> GetAsync(string migrationId)
-    {
-        if (string.IsNullOrWhiteSpace(migrationId))
-        {
-            throw RpcErrors.InvalidArgument("migration_id is required.", ("migration_id", "must not be empty"));
-        }
-
-        return await grains.GetGrain<IOrchestratorGrain>(migrationId).GetAsync()
-            ?? throw RpcErrors.NotFound($"No migration with id '{migrationId}'.");
-    }
-
     private static CreateMigrationResponse Response(MigrationSnapshot snapshot, bool attachedToExisting)
     {
         var response = new CreateMigrationResponse { Migration = snapshot.ToProto(), AttachedToExisting = attachedToExisting };
@@ -326,26 +309,6 @@ public sealed partial class MigrationGrpcService(
     }
 
     private static string NewId() => $"mig-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
-
-    /// <summary>
-    /// Who asks: the authenticated caller (API key or token) whatever the request claims; in development mode (or
-    /// unauthenticated) the name the client gives, else the peer.
-    /// </summary>
-    private static string Actor(ServerCallContext context, string claimed)
-    {
-        var user = context.GetHttpContext().User;
-        var verified = user.Identity?.IsAuthenticated == true
-                       && user.FindFirst(MigrationAuthenticationSchemes.MethodClaim)?.Value != MigrationAuthenticationSchemes.Development;
-        if (verified && user.Identity!.Name is { Length: > 0 } name)
-        {
-            return name;
-        }
-
-        return string.IsNullOrWhiteSpace(claimed) ? Caller(context) : claimed;
-    }
-
-    private static string Caller(ServerCallContext context) =>
-        context.GetHttpContext().User.Identity?.Name is { Length: > 0 } name ? name : $"anonymous@{context.Peer}";
 
     private static string? NullIfEmpty(string value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
