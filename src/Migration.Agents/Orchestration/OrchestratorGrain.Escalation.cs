@@ -90,6 +90,11 @@ public sealed partial class OrchestratorGrain
 
         escalation.PendingFailure = null;
         string change;
+        if (error.Operation == ErrorOperations.BadRowBudget && await MissingParentStepAsync(table, escalation, error, cancellationToken) is { } parentStep)
+        {
+            return parentStep;
+        }
+
         if (error.Operation == ErrorOperations.BadRowBudget)
         {
             var others = S.Tables.Where(t => t.Key != name && t.Value.Status != TableStatus.Completed).Select(t => t.Key).ToList();

@@ -71,6 +71,77 @@ public sealed partial class OrchestratorGrain
         return plan with { Decisions = [.. plan.Decisions, .. raised] };
     }
 
+    /// <summary>
+    /// L2 for rows refused because their parent is missing (SQLSTATE 23503) once the error budget ran out: when the
+    /// parent table is in the plan and not copied yet, the table is moved after it (recorded with the reason) and
+    /// true runs it again; when the parent is in no plan, the missing-parents decision is raised (false: the migration
+    /// stops safely until someone answers). Null: not about a connection rule of the target (the usual L2 applies).
+    /// </summary>
+    private async Task<bool?> MissingParentStepAsync(TablePlan table, TableEscalation escalation, ErrorContext error, CancellationToken cancellationToken)
+    {
+        if (error.SqlState != "23503" || error.Constraint is null)
+        {
+            return null;
+        }
+
+        var target = await ReadTargetAsync();
+        var key = target.FindTable(table.Mapping.Target)?.ForeignKeys.FirstOrDefault(f => f.Name == error.Constraint);
+        if (key is null || key.IsSelfReference)
+        {
+            return null;
+        }
+
+        var name = table.Table.ToString();
+        var parent = key.ReferencedTable.ToString();
+        if (S.Tables.TryGetValue(parent, out var parentRun))
+        {
+            if (parentRun.Status == TableStatus.Completed || escalation.MovedLater)
+            {
+                return null; // the parent is there: the rows themselves are wrong (L3)
+            }
+
+            escalation.MovedLater = true;
+            var change = $"moved after its parent {parent}: its rows point through {key.Name} to {parent} rows that are not copied yet";
+            LogStrategyChanged(logger, Id, name, change, error.Message);
+            await decisions.RecordAsync(Id, new DecisionRecord(Guid.NewGuid().ToString("N"), $"How to go on with {name} after its copy failed?",
+                ["change the order", "ask a person"], "Low: committed pages are kept; the table continues from its checkpoint.", "change the order",
+                change, "orchestrator", clock.GetUtcNow(), $"{error.Message} (SQLSTATE 23503)"));
+            await journal.SendAsync(Id, AgentId.Orchestrator, AgentId.Planning, AgentMessageType.TaskDelegation,
+                $"L2 {name}: re-planned, {change}", MessagePriority.High);
+            await EmitAsync(AgentId.Orchestrator, new WarningPayload(name, $"Plan changed for {name}: {change}."));
+            await SaveAsync();
+            while (S.Tables[parent].Status is not (TableStatus.Completed or TableStatus.Failed))
+            {
+                await Task.Delay(MovedLaterPoll, clock, cancellationToken);
+            }
+
+            return true;
+        }
+
+        if (MissingParentProbe is not { } probe)
+        {
+            return null;
+        }
+
+        var command = S.Command!;
+        var reference = new MissingParentReference(table.Table, key.Name, key.Columns, key.ReferencedTable, key.ReferencedColumns, true, true);
+        var finding = await probe.ProbeAsync(command.SourceConnectionString, command.TargetConnectionString, reference, cancellationToken);
+        if (!finding.HasMissingParents)
+        {
+            return null;
+        }
+
+        var decision = MissingParents.Decision(finding, MissingParentsRound() + 1, 1);
+        S.MissingParents[decision.Id] = reference;
+        S.MidRunMissingParents = decision;
+        LogMissingParents(logger, Id, name, key.Name, finding.MissingKeys, finding.ChildRows);
+        await journal.SendAsync(Id, AgentId.Orchestrator, AgentId.User, AgentMessageType.StatusUpdate,
+            $"{name}: rows point to {parent} records that are in no plan and not in the target; stopping safely for a decision", MessagePriority.Critical);
+        await EmitAsync(AgentId.Orchestrator, new WarningPayload(name, $"A decision is needed [{decision.Id}]: {decision.Question}"));
+        await SaveAsync();
+        return false;
+    }
+
     /// <summary>Carries out the answer to a missing-parents decision.</summary>
     private async Task AnswerMissingParentsAsync(DecisionRequest request, string optionId, string answeredBy, string why, DateTimeOffset now)
     {
