@@ -17,4 +17,18 @@ public static class Faults
             return 0;
         }
     }
+
+    /// <summary>How many tables have every key range's checkpoint completed.</summary>
+    public static async Task<long> TablesCompletedAsync(string target)
+    {
+        try
+        {
+            return await PostgresServer.ScalarAsync<long>(target,
+                "SELECT count(*) FROM (SELECT table_name FROM migration_control.checkpoints GROUP BY table_name HAVING bool_and(completed)) t");
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return 0;
+        }
+    }
 }

@@ -25,8 +25,15 @@ public sealed class Scenario
     /// at all), notes (text key): the last three are created by the migration.</summary>
     public static async Task<Scenario> CreateAsync(PostgresServer postgres, string prefix, int accounts = 40_000, int ledger = 20_000)
     {
+        ArgumentNullException.ThrowIfNull(postgres);
         var source = await postgres.CreateDatabaseAsync(prefix + "_src");
         var target = await postgres.CreateDatabaseAsync(prefix + "_tgt");
+        return await CreateAsync(source, target, accounts, ledger);
+    }
+
+    /// <summary>The same content in the given (empty) source and target databases, which may live on different servers.</summary>
+    public static async Task<Scenario> CreateAsync(string source, string target, int accounts, int ledger)
+    {
         await PostgresServer.ExecuteAsync(source, $"""
             CREATE TABLE regions (id int PRIMARY KEY, name text NOT NULL);
             CREATE TABLE accounts (id bigint PRIMARY KEY, region int REFERENCES regions (id), owner text NOT NULL, balance numeric(14,2) NOT NULL);
@@ -61,6 +68,11 @@ public sealed class Scenario
     }
 
     public CreateMigrationRequest Request(int pageSize = 1000, int streams = 2) => Request(Source, Target, pageSize, streams);
+
+    /// <summary>Rows of the four tables in the source.</summary>
+    public async Task<long> SourceRowsAsync() =>
+        await PostgresServer.ScalarAsync<long>(Source,
+            "SELECT (SELECT count(*) FROM regions) + (SELECT count(*) FROM accounts) + (SELECT count(*) FROM ledger) + (SELECT count(*) FROM notes)");
 
     /// <summary>count(*), count(DISTINCT key) and an order-independent checksum of a table.</summary>
     public static async Task<(long Rows, long Distinct, string Checksum)> MeasureAsync(string connectionString, string table, string key)
