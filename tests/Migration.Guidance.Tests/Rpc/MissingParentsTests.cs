@@ -143,29 +143,74 @@ public sealed class MissingParentsTests(GuidanceFixture fixture)
         Assert.Equal(0L, await PostgresServer.ScalarAsync<long>(target, "SELECT count(*) FROM orders"));
     }
 
-    [Theory]
-    [InlineData("migrate the parents first", "parents-first")]
-    [InlineData("please copy the parent tables too", "parents-first")]
-    [InlineData("bring the missing parents as well", "parents-first")]
-    [InlineData("parents first", "parents-first")]
-    [InlineData("skip them", "skip")]
-    [InlineData("just skip those rows", "skip")]
-    [InlineData("leave them out", "skip")]
-    [InlineData("stop the migration", "stop")]
-    [InlineData("cancel it", "stop")]
-    [InlineData("the recommended one", "parents-first")]
-    public async Task Ask_AnswerInWords_ProposesTheMatchingOption(string words, string option)
+    [Fact]
+    public async Task StartMigration_ParentsRemovedFromTargetAfterPlanning_StopsSafelyWithTheGateAndSkipCompletes()
+    {
+        var source = await fixture.Postgres.CreateDatabaseAsync("mp_midrun_src");
+        await PostgresServer.ExecuteAsync(source, Schema + """
+            INSERT INTO customers SELECT g, 'customer ' || g FROM generate_series(1, 20) g;
+            INSERT INTO orders SELECT g, 1 + (g - 1) % 20, g FROM generate_series(1, 1400) g;
+            """);
+        var target = await fixture.Postgres.CreateDatabaseAsync("mp_midrun_tgt");
+        await PostgresServer.ExecuteAsync(target, Schema + "INSERT INTO customers SELECT g, 'customer ' || g FROM generate_series(1, 20) g;");
+        var id = await CreateAsync(source, target);
+        var before = (await fixture.Guidance.ListDecisionsAsync(new ListDecisionsRequest { MigrationId = id })).Decisions;
+        Assert.DoesNotContain(before, d => d.Gate == DecisionGate.MissingParents);
+
+        // The parents disappear from the target after planning: 1,260 orders (more than the error budget) lose theirs.
+        await PostgresServer.ExecuteAsync(target, "DELETE FROM customers WHERE id > 2");
+        await fixture.Migrations.ApprovePlanAsync(new ApprovePlanRequest { MigrationId = id, ApprovedBy = "heidi" });
+        await fixture.Migrations.StartMigrationAsync(new StartMigrationRequest { MigrationId = id, StartedBy = "heidi" });
+        var gate = await WaitFor.ConditionAsync(
+            async () => (await fixture.Guidance.ListDecisionsAsync(new ListDecisionsRequest { MigrationId = id })).Decisions.FirstOrDefault(d => d.Gate == DecisionGate.MissingParents),
+            d => d is not null, TimeSpan.FromMinutes(3), "the missing-parents decision during the copy");
+
+        Assert.Contains("1,260 row(s) of public.orders", gate!.Decision.Question, StringComparison.Ordinal);
+        Assert.Contains("18 customers record(s)", gate.Decision.Question, StringComparison.Ordinal);
+        Assert.Equal(MigrationPhase.Failed, (await fixture.Migrations.GetMigrationAsync(new GetMigrationRequest { MigrationId = id })).Migration.Phase);
+        await AnswerAsync(id, gate.Decision.Id, "skip");
+        await Runs.WatchToEndAsync(fixture.Migrations, id);
+        var migration = (await fixture.Migrations.GetMigrationAsync(new GetMigrationRequest { MigrationId = id })).Migration;
+
+        Assert.Equal(MigrationPhase.Completed, migration.Phase);
+        Assert.True(migration.Validation.Passed, string.Join("; ", migration.Validation.Tables.SelectMany(t => t.Issues)));
+        Assert.Equal(1260L, Assert.Single(migration.Validation.Tables, t => t.Table == "public.orders").QuarantinedRows);
+        Assert.Equal(140L, await PostgresServer.ScalarAsync<long>(target, "SELECT count(*) FROM orders"));
+    }
+
+    /// <summary>Phrasings of the three answers (one migration, a new conversation per phrasing: a proposal changes nothing).</summary>
+    private static readonly (string Words, string Option)[] Phrasings =
+    [
+        ("migrate the parents first", "parents-first"),
+        ("please copy the parent tables too", "parents-first"),
+        ("bring the missing parents as well", "parents-first"),
+        ("parents first", "parents-first"),
+        ("the recommended one", "parents-first"),
+        ("skip them", "skip"),
+        ("just skip those rows", "skip"),
+        ("leave them out", "skip"),
+        ("stop the migration", "stop"),
+        ("cancel it", "stop"),
+    ];
+
+    [Fact]
+    public async Task Ask_AnswerInWords_ProposesTheMatchingOption()
     {
         var (source, target) = await PairAsync("words", 0);
         var id = await CreateAsync(source, target);
         try
         {
-            var chat = new Chat(fixture.Guidance, id, "ivan");
-            var proposal = await chat.AskAsync(words);
+            foreach (var (words, option) in Phrasings)
+            {
+                var proposal = await new Chat(fixture.Guidance, id, "ivan").AskAsync(words);
 
-            Assert.Equal(GuidanceAction.AnswerDecision, proposal.PendingAction.Action);
-            Assert.StartsWith("missing-parents-", proposal.PendingAction.DecisionId, StringComparison.Ordinal);
-            Assert.Equal(option, proposal.PendingAction.OptionId);
+                Assert.True(GuidanceAction.AnswerDecision == proposal.PendingAction?.Action, $"\"{words}\": {proposal.Text}");
+                Assert.StartsWith("missing-parents-", proposal.PendingAction!.DecisionId, StringComparison.Ordinal);
+                Assert.True(option == proposal.PendingAction.OptionId, $"\"{words}\" → {proposal.PendingAction.OptionId}, expected {option}");
+            }
+
+            Assert.Contains((await fixture.Guidance.ListDecisionsAsync(new ListDecisionsRequest { MigrationId = id })).Decisions,
+                d => d.Gate == DecisionGate.MissingParents);
         }
         finally
         {
