@@ -51,6 +51,18 @@ public sealed class RedisProcess : IAsyncDisposable
         Restarts++;
     }
 
+    /// <summary>Starts the stopped server again on the same port and data; returns once it answers PING.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        if (_process is { HasExited: false })
+        {
+            throw new InvalidOperationException("redis-server is running");
+        }
+
+        await LaunchAsync(cancellationToken);
+        Restarts++;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false })
@@ -70,7 +82,8 @@ public sealed class RedisProcess : IAsyncDisposable
         }
     }
 
-    private async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Stops the server (SIGTERM: it flushes its append-only file) and waits for its exit.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (_process is null || _process.HasExited)
         {

@@ -4,6 +4,7 @@ using Migration.Core.Abstractions;
 using Migration.Core.Agents;
 using Migration.Core.Security;
 using Migration.Core.Serialization;
+using Migration.Redis.Resilience;
 using StackExchange.Redis;
 
 namespace Migration.Redis.Agents;
@@ -26,8 +27,9 @@ public sealed class RedisAgentMemory : IAgentMemory
     private readonly RedisKeys _keys;
     private readonly int _maxMessages;
     private readonly PayloadProtector? _protector;
+    private readonly RedisResilience _resilience;
 
-    public RedisAgentMemory(IConnectionMultiplexer redis, IOptions<RedisOptions> options, PayloadProtector? protector = null)
+    public RedisAgentMemory(IConnectionMultiplexer redis, IOptions<RedisOptions> options, PayloadProtector? protector = null, RedisResilience? resilience = null)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(options);
@@ -35,6 +37,7 @@ public sealed class RedisAgentMemory : IAgentMemory
         _keys = new RedisKeys(options.Value.KeyPrefix);
         _maxMessages = options.Value.MaxMessagesPerMigration;
         _protector = protector;
+        _resilience = resilience ?? new RedisResilience();
     }
 
     public async Task RecordMessageAsync(string migrationId, AgentMessage message, CancellationToken cancellationToken = default)
@@ -42,7 +45,9 @@ public sealed class RedisAgentMemory : IAgentMemory
         ArgumentNullException.ThrowIfNull(message);
         cancellationToken.ThrowIfCancellationRequested();
         var json = PayloadProtector.ProtectIfConfigured(_protector, JsonSerializer.Serialize(message, MigrationJson.Options), MessagesContext(migrationId));
-        await _redis.GetDatabase().ScriptEvaluateAsync(PushCappedScript, [_keys.Messages(migrationId)], [json, _maxMessages]);
+        await _resilience.ExecuteOnceAsync(
+            async _ => await _redis.GetDatabase().ScriptEvaluateAsync(PushCappedScript, [_keys.Messages(migrationId)], [json, _maxMessages]),
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<AgentMessage>> RecentMessagesAsync(string migrationId, int count, CancellationToken cancellationToken = default)
@@ -53,7 +58,8 @@ public sealed class RedisAgentMemory : IAgentMemory
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var values = await _redis.GetDatabase().ListRangeAsync(_keys.Messages(migrationId), -count, -1);
+        var values = await _resilience.ExecuteAsync(
+            async _ => await _redis.GetDatabase().ListRangeAsync(_keys.Messages(migrationId), -count, -1), cancellationToken);
         return [.. values.Select(v => JsonSerializer.Deserialize<AgentMessage>(
                 PayloadProtector.UnprotectIfProtected(_protector, v.ToString(), MessagesContext(migrationId)), MigrationJson.Options)
             ?? throw new InvalidDataException($"An agent message of migration '{migrationId}' is empty."))];
@@ -65,8 +71,9 @@ public sealed class RedisAgentMemory : IAgentMemory
         ArgumentNullException.ThrowIfNull(value);
         cancellationToken.ThrowIfCancellationRequested();
         var field = FactField(agent, key);
-        await _redis.GetDatabase().HashSetAsync(_keys.Facts(migrationId), field,
-            PayloadProtector.ProtectIfConfigured(_protector, value, FactContext(migrationId, field)));
+        var stored = PayloadProtector.ProtectIfConfigured(_protector, value, FactContext(migrationId, field));
+        await _resilience.ExecuteAsync(
+            async _ => await _redis.GetDatabase().HashSetAsync(_keys.Facts(migrationId), field, stored), cancellationToken);
     }
 
     public async Task<string?> RecallAsync(string migrationId, AgentId agent, string key, CancellationToken cancellationToken = default)
@@ -74,7 +81,8 @@ public sealed class RedisAgentMemory : IAgentMemory
         ArgumentException.ThrowIfNullOrEmpty(key);
         cancellationToken.ThrowIfCancellationRequested();
         var field = FactField(agent, key);
-        var value = await _redis.GetDatabase().HashGetAsync(_keys.Facts(migrationId), field);
+        var value = await _resilience.ExecuteAsync(
+            async _ => await _redis.GetDatabase().HashGetAsync(_keys.Facts(migrationId), field), cancellationToken);
         return value.IsNull ? null : PayloadProtector.UnprotectIfProtected(_protector, value.ToString(), FactContext(migrationId, field));
     }
 

@@ -7,6 +7,7 @@ using Migration.Core.Agents;
 using Migration.Core.Events;
 using Migration.Core.Security;
 using Migration.Core.Serialization;
+using Migration.Redis.Resilience;
 using StackExchange.Redis;
 
 namespace Migration.Redis.Events;
@@ -45,13 +46,15 @@ public sealed class RedisMigrationEventLog : IMigrationEventLog
     private readonly TimeProvider _clock;
     private readonly EventNotifications _notifications;
     private readonly PayloadProtector? _protector;
+    private readonly RedisResilience _resilience;
 
     public RedisMigrationEventLog(
         IConnectionMultiplexer redis,
         IOptions<RedisOptions> options,
         TimeProvider clock,
         ILogger<RedisMigrationEventLog>? logger = null,
-        PayloadProtector? protector = null)
+        PayloadProtector? protector = null,
+        RedisResilience? resilience = null)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(options);
@@ -62,6 +65,7 @@ public sealed class RedisMigrationEventLog : IMigrationEventLog
         _clock = clock;
         _notifications = new EventNotifications(redis, (ILogger?)logger ?? NullLogger.Instance);
         _protector = protector;
+        _resilience = resilience ?? new RedisResilience();
     }
 
     public async Task<MigrationEvent> AppendAsync(string migrationId, AgentId agent, EventPayload payload, CancellationToken cancellationToken = default)
@@ -71,10 +75,13 @@ public sealed class RedisMigrationEventLog : IMigrationEventLog
         var occurredAt = _clock.GetUtcNow();
         var json = PayloadProtector.ProtectIfConfigured(
             _protector, JsonSerializer.Serialize(new StoredEvent(occurredAt, agent, payload), MigrationJson.Options), Context(migrationId));
-        var result = await _redis.GetDatabase().ScriptEvaluateAsync(
-            AppendScript,
-            [_keys.Events(migrationId)],
-            [json, _maxEvents, _keys.EventChannel(migrationId)]);
+        // Not idempotent (a second run appends the event again): retried only when Redis surely did not run it.
+        var result = await _resilience.ExecuteOnceAsync(
+            async _ => await _redis.GetDatabase().ScriptEvaluateAsync(
+                AppendScript,
+                [_keys.Events(migrationId)],
+                [json, _maxEvents, _keys.EventChannel(migrationId)]),
+            cancellationToken);
         return new MigrationEvent(migrationId, (long)result, occurredAt, agent, payload);
     }
 
@@ -87,8 +94,10 @@ public sealed class RedisMigrationEventLog : IMigrationEventLog
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var entries = await _redis.GetDatabase().SortedSetRangeByScoreWithScoresAsync(
-            _keys.Events(migrationId), afterSequence, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, max);
+        var entries = await _resilience.ExecuteAsync(
+            async _ => await _redis.GetDatabase().SortedSetRangeByScoreWithScoresAsync(
+                _keys.Events(migrationId), afterSequence, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, max),
+            cancellationToken);
         var events = new List<MigrationEvent>(entries.Length);
         foreach (var entry in entries)
         {
@@ -108,7 +117,9 @@ public sealed class RedisMigrationEventLog : IMigrationEventLog
     public async Task<long> LastSequenceAsync(string migrationId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var last = await _redis.GetDatabase().SortedSetRangeByRankWithScoresAsync(_keys.Events(migrationId), 0, 0, Order.Descending);
+        var last = await _resilience.ExecuteAsync(
+            async _ => await _redis.GetDatabase().SortedSetRangeByRankWithScoresAsync(_keys.Events(migrationId), 0, 0, Order.Descending),
+            cancellationToken);
         return last.Length == 0 ? 0 : (long)last[0].Score;
     }
 

@@ -9,6 +9,7 @@ using Migration.Redis.Agents;
 using Migration.Redis.Embedded;
 using Migration.Redis.Events;
 using Migration.Redis.Registry;
+using Migration.Redis.Resilience;
 using StackExchange.Redis;
 
 namespace Migration.Redis.Hosting;
@@ -86,6 +87,7 @@ public static class RedisHostingExtensions
         });
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new RedisResilience(sp.GetService<ILogger<RedisResilience>>()));
         services.TryAddSingleton<IMigrationEventLog, RedisMigrationEventLog>();
         services.TryAddSingleton<IAgentMemory, RedisAgentMemory>();
         services.TryAddSingleton<IDecisionHistory, RedisDecisionHistory>();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Migration.Core.Abstractions;
+using Migration.Redis.Resilience;
 using StackExchange.Redis;
 
 namespace Migration.Redis.Registry;
@@ -49,14 +50,16 @@ public sealed class RedisMigrationRegistry : IMigrationRegistry
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKeys _keys;
     private readonly TimeSpan _eventRetention;
+    private readonly RedisResilience _resilience;
 
-    public RedisMigrationRegistry(IConnectionMultiplexer redis, IOptions<RedisOptions> options)
+    public RedisMigrationRegistry(IConnectionMultiplexer redis, IOptions<RedisOptions> options, RedisResilience? resilience = null)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(options);
         _redis = redis;
         _keys = new RedisKeys(options.Value.KeyPrefix);
         _eventRetention = options.Value.FinishedEventRetention;
+        _resilience = resilience ?? new RedisResilience();
     }
 
     public async Task RegisterAsync(string migrationId, string pairKey, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
@@ -75,10 +78,13 @@ public sealed class RedisMigrationRegistry : IMigrationRegistry
         ArgumentException.ThrowIfNullOrWhiteSpace(migrationId);
         ArgumentException.ThrowIfNullOrWhiteSpace(pairKey);
         cancellationToken.ThrowIfCancellationRequested();
-        var holder = (string?)await _redis.GetDatabase().ScriptEvaluateAsync(
-            RegisterScript,
-            [_keys.Migrations, _keys.Unfinished, _keys.Pairs],
-            [migrationId, pairKey, createdAt.ToUnixTimeMilliseconds()]);
+        // Idempotent: run again after it took, the script finds this id as the holder and answers it again.
+        var holder = (string?)await _resilience.ExecuteAsync(
+            async _ => await _redis.GetDatabase().ScriptEvaluateAsync(
+                RegisterScript,
+                [_keys.Migrations, _keys.Unfinished, _keys.Pairs],
+                [migrationId, pairKey, createdAt.ToUnixTimeMilliseconds()]),
+            cancellationToken);
         return holder == migrationId
             ? new MigrationRegistration(migrationId, Registered: true)
             : new MigrationRegistration(holder ?? throw new InvalidDataException("The registry script returned no id."), Registered: false);
@@ -90,10 +96,11 @@ public sealed class RedisMigrationRegistry : IMigrationRegistry
         ArgumentException.ThrowIfNullOrWhiteSpace(pairKey);
         cancellationToken.ThrowIfCancellationRequested();
         var database = _redis.GetDatabase();
-        await database.ScriptEvaluateAsync(FinishScript, [_keys.Unfinished, _keys.Pairs], [migrationId, pairKey]);
+        await _resilience.ExecuteAsync(
+            async _ => await database.ScriptEvaluateAsync(FinishScript, [_keys.Unfinished, _keys.Pairs], [migrationId, pairKey]), cancellationToken);
 
         // The event log of a finished migration is only kept for replay for a while; memory and decisions stay.
-        await database.KeyExpireAsync(_keys.Events(migrationId), _eventRetention);
+        await _resilience.ExecuteAsync(async _ => await database.KeyExpireAsync(_keys.Events(migrationId), _eventRetention), cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> ListAsync(int max, CancellationToken cancellationToken = default)
@@ -104,7 +111,8 @@ public sealed class RedisMigrationRegistry : IMigrationRegistry
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var ids = await _redis.GetDatabase().SortedSetRangeByRankAsync(_keys.Migrations, 0, max - 1, Order.Descending);
+        var ids = await _resilience.ExecuteAsync(
+            async _ => await _redis.GetDatabase().SortedSetRangeByRankAsync(_keys.Migrations, 0, max - 1, Order.Descending), cancellationToken);
         return [.. ids.Select(id => id.ToString())];
     }
 
@@ -113,13 +121,13 @@ public sealed class RedisMigrationRegistry : IMigrationRegistry
     {
         cancellationToken.ThrowIfCancellationRequested();
         var database = _redis.GetDatabase();
-        var ids = await database.SetMembersAsync(_keys.Unfinished);
+        var ids = await _resilience.ExecuteAsync(async _ => await database.SetMembersAsync(_keys.Unfinished), cancellationToken);
         if (ids.Length == 0)
         {
             return [];
         }
 
-        var created = await database.SortedSetScoresAsync(_keys.Migrations, ids);
+        var created = await _resilience.ExecuteAsync(async _ => await database.SortedSetScoresAsync(_keys.Migrations, ids), cancellationToken);
         return [.. ids
             .Select((id, i) => (Id: id.ToString(), Created: created[i] ?? double.MaxValue))
             .OrderBy(x => x.Created)
@@ -131,7 +139,8 @@ public sealed class RedisMigrationRegistry : IMigrationRegistry
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pairKey);
         cancellationToken.ThrowIfCancellationRequested();
-        var holder = await _redis.GetDatabase().ScriptEvaluateAsync(FindScript, [_keys.Unfinished, _keys.Pairs], [pairKey]);
+        var holder = await _resilience.ExecuteAsync(
+            async _ => await _redis.GetDatabase().ScriptEvaluateAsync(FindScript, [_keys.Unfinished, _keys.Pairs], [pairKey]), cancellationToken);
         return holder.IsNull ? null : (string?)holder;
     }
 }
