@@ -21,14 +21,10 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-# shellcheck source=scripts/services.sh
-source "$root/scripts/services.sh"
-# shellcheck source=scripts/server.sh
-source "$root/scripts/server.sh"
+bench_tag=bench
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 
-log() { printf '\033[1;33m[bench]\033[0m %s\n' "$*" >&2; }
-
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 sizes=${SIZES:-${ROWS:-2000000}}
 sql="$root/scripts/sql"
 tables=(dispatch_category dispatch_customer dispatch_product dispatch_product_categories dispatch_order
@@ -36,45 +32,12 @@ tables=(dispatch_category dispatch_customer dispatch_product dispatch_product_ca
 targets=(categories customers products product_categories orders order_lines payments comments)
 command_line="${SIZES:+SIZES=\"$SIZES\" }${ROWS:+ROWS=$ROWS }${SERVICE_ARGS:+SERVICE_ARGS=\"$SERVICE_ARGS\" }bench/mapping/run.sh"
 
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-work=$(mktemp -d "${TMPDIR:-/tmp}/migration-mapping-bench.XXXXXX")
-chmod 755 "$work"
-sampler_pid=""
-build_pid=""
-# shellcheck disable=SC2317 # invoked by the trap
-cleanup() {
-  local code=$?
-  trap - EXIT INT TERM
-  [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null
-  [ -n "$build_pid" ] && kill "$build_pid" 2>/dev/null
-  srv_stop
-  svc_stop_postgres "$work/source"
-  svc_stop_postgres "$work/target"
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
-  exit "$code"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-durable=(fsync=on synchronous_commit=on full_page_writes=on shared_buffers=256MB max_wal_size=4GB)
-src_pw="bench-src-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
-tgt_pw="bench-tgt-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
-src_port=$(svc_free_port)
-svc_start_postgres "$work/source" "$src_port" "$src_pw" "${durable[@]}"
-tgt_port=$(svc_free_port)
-while [ "$tgt_port" = "$src_port" ]; do tgt_port=$(svc_free_port); done
-svc_start_postgres "$work/target" "$tgt_port" "$tgt_pw" "${durable[@]}"
-src() { PGOPTIONS='-c client_min_messages=warning' svc_psql "$src_port" "$src_pw" "$@"; }
-tgt() { PGOPTIONS='-c client_min_messages=warning' svc_psql "$tgt_port" "$tgt_pw" "$@"; }
+bench_init mapping-bench
+bench_start_clusters
 
 (srv_build "$work/build.log") &
 build_pid=$!
 
-now() { echo "${EPOCHREALTIME/,/.}"; }
-cpu_seconds() {
-  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0
-}
 results=()
 failures=0
 build_ok=""
@@ -104,7 +67,7 @@ for size in $sizes; do
   t1=$(now)
   raw_rows=0
   for t in "${tables[@]}"; do raw_rows=$((raw_rows + $(tgt "$raw" -Atc "SELECT count(*) FROM $t"))); done
-  raw_secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+  raw_secs=$(seconds "$t0" "$t1")
   verdict=ok; [ "$raw_rows" = "$source_total" ] || { verdict=MISMATCH; failures=$((failures + 1)); }
   results+=("$size raw $source_total $raw_secs - - - - $verdict")
   tgt postgres -c "DROP DATABASE $raw"
@@ -136,9 +99,7 @@ for size in $sizes; do
   idle=$(srv_rss_kb "$SRV_PID")
   cpu0=$(cpu_seconds "$SRV_PID")
   samples="$work/rss-$size.txt"
-  : >"$samples"
-  (while kill -0 "$SRV_PID" 2>/dev/null; do srv_rss_kb "$SRV_PID" >>"$samples"; sleep 0.2; done) &
-  sampler_pid=$!
+  bench_sample_start "$samples" "$SRV_PID"
   t0=$(now)
   set +e
   # shellcheck disable=SC2086 # SERVICE_ARGS is a list of CLI arguments
@@ -148,11 +109,9 @@ for size in $sizes; do
   code=$?
   set -e
   t1=$(now)
-  kill "$sampler_pid" 2>/dev/null || true
-  wait "$sampler_pid" 2>/dev/null || true
-  sampler_pid=""
   srv_rss_kb "$SRV_PID" >>"$samples"
-  peak=$(sort -n "$samples" | tail -n 1)
+  bench_sample_stop "$samples"
+  peak=$sample_peak
   cpu=$(awk -v a="$cpu0" -v b="$(cpu_seconds "$SRV_PID")" 'BEGIN { printf "%.1f", b - a }')
   srv_stop
   copy=$(tgt "$mapped" -Atc "SELECT coalesce(round(extract(epoch FROM max(completed_at) - min(started_at))::numeric, 2)::text, '-')
@@ -170,7 +129,7 @@ for size in $sizes; do
     tail -n 25 "$work/server-$size.log" >&2
   fi
   [ "$verdict" = ok ] || failures=$((failures + 1))
-  results+=("$size mapped $source_total $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') $idle $peak $cpu $copy $verdict")
+  results+=("$size mapped $source_total $(seconds "$t0" "$t1") $idle $peak $cpu $copy $verdict")
   tgt postgres -c "DROP DATABASE $mapped"
   src postgres -c "DROP DATABASE $db"
 done
@@ -194,18 +153,9 @@ for r in "${results[@]}"; do
     ratio=$(awk -v a="$copy_rate" -v b="${raw_rate[$size]}" 'BEGIN { printf "%.2f", a / b }')
   table+=$'\n'"| $rows | $m | $secs | $(rate "$rows" "$secs") | $copy | $copy_rate | $ratio | $(mb "$idle") | $(mb "$peak") | $cpu | $verdict |"
 done
-pg_version=$("$(svc_pg_bin)/postgres" --version | awk '{print $3}')
-commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
-git -C "$root" diff --quiet HEAD -- src clients 2>/dev/null || commit="$commit+changes"
 header="## $(date -u '+%Y-%m-%d %H:%M UTC') — \`$command_line\`
 
-PostgreSQL $pg_version source and target on loopback (fsync, synchronous_commit, full_page_writes on), $(nproc) cores,
-load average at the start $load_before, commit $commit. Target: ≥ 0.5× raw (copy phase), peak RSS < 400 MB and flat."
+$(bench_environment). Target: ≥ 0.5× raw (copy phase), peak RSS < 400 MB and flat."
 printf '\n%s\n\n%s\n' "$header" "$table"
-results_file=${RESULTS_FILE:-$here/RESULTS.md}
-if [ ! -f "$results_file" ]; then
-  printf '# Mapping benchmark results\n\nAppended by bench/mapping/run.sh; compare ratios within one run (the machines are shared).\n' >"$results_file"
-fi
-printf '\n%s\n\n%s\n' "$header" "$table" >>"$results_file"
-log "appended to $results_file"
+bench_append "Mapping benchmark results" "${RESULTS_FILE:-$here/RESULTS.md}" "$header"$'\n\n'"$table"
 [ "$failures" -eq 0 ] || { log "$failures run(s) failed"; exit 1; }

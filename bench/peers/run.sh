@@ -34,14 +34,10 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 service_bench="$root/bench/service"
-# shellcheck source=scripts/services.sh
-source "$root/scripts/services.sh"
-# shellcheck source=scripts/server.sh
-source "$root/scripts/server.sh"
+bench_tag=peers
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 
-log() { printf '\033[1;33m[peers]\033[0m %s\n' "$*" >&2; }
-
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 scale=${SCALE:-1}
 methods=${METHODS:-raw-seq raw-par dump-restore pgcopydb pgloader service-1 service-3}
 series=${SERIES-0.1 1 3.33}
@@ -49,43 +45,21 @@ cluster_streams=${CLUSTER_STREAMS:-6}
 tables=(customers orders order_items)
 command_line="SCALE=$scale${METHODS:+ METHODS=\"$methods\"} SERIES=\"$series\" CLUSTER_STREAMS=$cluster_streams bench/peers/run.sh"
 
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-work=$(mktemp -d "${TMPDIR:-/tmp}/migration-peers.XXXXXX")
-chmod 755 "$work" # the clusters run as the postgres user when we are root
-sampler_pid=""
 instance_pids=()
 redis_dir=""
-# shellcheck disable=SC2317 # invoked by the trap
-cleanup() {
-  local code=$? pid
-  trap - EXIT INT TERM
-  [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null
+# shellcheck disable=SC2317 # invoked by bench_cleanup
+bench_cleanup_extra() {
+  local pid
   for pid in "${instance_pids[@]}"; do srv_stop_pid "$pid"; done
-  srv_stop
-  [ -n "$redis_dir" ] && svc_stop_redis "$redis_dir"
-  svc_stop_postgres "$work/source"
-  svc_stop_postgres "$work/target"
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
-  exit "$code"
+  if [ -n "$redis_dir" ]; then svc_stop_redis "$redis_dir"; fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_init peers
 
 needs() { case " $methods " in *" $1 "*) return 0 ;; esac; return 1; }
 needs pgcopydb && { command -v pgcopydb >/dev/null || svc_apt_install pgcopydb; }
 needs pgloader && { command -v pgloader >/dev/null || svc_apt_install pgloader; }
 
-durable=(fsync=on synchronous_commit=on full_page_writes=on shared_buffers=256MB max_wal_size=4GB)
-src_pw="peers-src-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
-tgt_pw="peers-tgt-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
-src_port=$(svc_free_port)
-svc_start_postgres "$work/source" "$src_port" "$src_pw" "${durable[@]}"
-tgt_port=$(svc_free_port)
-while [ "$tgt_port" = "$src_port" ]; do tgt_port=$(svc_free_port); done
-svc_start_postgres "$work/target" "$tgt_port" "$tgt_pw" "${durable[@]}"
-src() { PGOPTIONS='-c client_min_messages=warning' svc_psql "$src_port" "$src_pw" "$@"; }
-tgt() { PGOPTIONS='-c client_min_messages=warning' svc_psql "$tgt_port" "$tgt_pw" "$@"; }
+bench_start_clusters
 src_url() { echo "postgresql://postgres:$src_pw@127.0.0.1:$src_port/$1"; }
 tgt_url() { echo "postgresql://postgres:$tgt_pw@127.0.0.1:$tgt_port/$1"; }
 pg_bin=$(svc_pg_bin)
@@ -134,7 +108,6 @@ fresh_target() { # fresh_target DB [with-schema]
   tgt postgres -c CHECKPOINT
 }
 
-now() { echo "${EPOCHREALTIME/,/.}"; }
 # The resident memory of a process group in kB (0 once it is gone: ps then fails, which must not stop the script).
 group_rss_kb() { { ps -o rss= -g "$1" 2>/dev/null || true; } | awk '{ s += $1 } END { print s + 0 }'; }
 results=()
@@ -165,7 +138,7 @@ timed() {
     verdict="exit $code"
     tail -n 20 "$work/$name.log" >&2
   fi
-  record "$name" "$scale" "$rows" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')" "${peak:-0}" "$verdict"
+  record "$name" "$scale" "$rows" "$(seconds "$t0" "$t1")" "${peak:-0}" "$verdict"
 }
 
 run_raw() { # run_raw seq|par: writes the pipes into a script and times it
@@ -270,12 +243,7 @@ run_service() {
   done
   sleep 2
   local samples="$work/rss-$name.txt" t0 t1 code peak rows verdict
-  : >"$samples"
-  (while true; do
-    for pid in "${pids[@]}"; do srv_rss_kb "$pid"; done | sort -n | tail -n 1
-    sleep 0.2
-  done) >>"$samples" &
-  sampler_pid=$!
+  bench_sample_start "$samples" "${pids[@]}"
   t0=$(now)
   set +e
   srv_cli run --server "http://127.0.0.1:${ports[0]}" --yes --no-color \
@@ -284,10 +252,8 @@ run_service() {
   code=$?
   set -e
   t1=$(now)
-  kill "$sampler_pid" 2>/dev/null || true
-  wait "$sampler_pid" 2>/dev/null || true
-  sampler_pid=""
-  peak=$(sort -n "$samples" | tail -n 1)
+  bench_sample_stop "$samples"
+  peak=$sample_peak
   for pid in "${pids[@]}"; do srv_stop_pid "$pid"; done
   instance_pids=()
   if [ -n "$redis_dir" ]; then svc_stop_redis "$redis_dir"; redis_dir=""; fi
@@ -297,7 +263,7 @@ run_service() {
     tail -n 25 "$work/cli-$name.log" >&2
     tail -n 25 "$work/server-$name-0.log" >&2
   fi
-  record "$name" "$scale" "$rows" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')" "${peak:-0}" "$verdict"
+  record "$name" "$scale" "$rows" "$(seconds "$t0" "$t1")" "${peak:-0}" "$verdict"
 }
 
 generate "$scale"
@@ -344,20 +310,11 @@ for r in "${results[@]}"; do
   table+=$'\n'"| $m | $s | $rows | $secs | $rate | $ratio | $(awk -v k="$peak" 'BEGIN { printf "%.0f", k / 1024 }') | $verdict |"
 done
 
-pg_version=$("$pg_bin/postgres" --version | awk '{print $3}')
-commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
-git -C "$root" diff --quiet HEAD -- src clients 2>/dev/null || commit="$commit+changes"
 header="## $(date -u '+%Y-%m-%d %H:%M UTC') — \`$command_line\`
 
-$base_rows source rows at scale $main_scale ($base_size), PostgreSQL $pg_version source and target on loopback (fsync,
-synchronous_commit, full_page_writes on), $(nproc) cores, load average at the start $load_before, commit $commit.
+$base_rows source rows at scale $main_scale ($base_size), $(bench_environment).
 pgloader: data only, workers 2, concurrency 1, batch rows 10000, prefetch rows 10000, no indexes or foreign keys. pgcopydb: copy table-data,
 2 table jobs. service-3: three instances, one cluster on a local Redis, --max-concurrent-batches $cluster_streams."
 printf '\n%s\n\n%s\n' "$header" "$table"
-results_file=${RESULTS_FILE:-$here/RESULTS.md}
-if [ ! -f "$results_file" ]; then
-  printf '# Peer benchmark results\n\nAppended by bench/peers/run.sh; compare ratios within one run (the machines are shared).\n' >"$results_file"
-fi
-printf '\n%s\n\n%s\n' "$header" "$table" >>"$results_file"
-log "appended to $results_file"
+bench_append "Peer benchmark results" "${RESULTS_FILE:-$here/RESULTS.md}" "$header"$'\n\n'"$table"
 [ "$failures" -eq 0 ] || { log "$failures method(s) failed"; exit 1; }

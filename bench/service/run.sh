@@ -21,51 +21,18 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-# shellcheck source=scripts/services.sh
-source "$root/scripts/services.sh"
-# shellcheck source=scripts/server.sh
-source "$root/scripts/server.sh"
+bench_tag=bench
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 
-log() { printf '\033[1;33m[bench]\033[0m %s\n' "$*" >&2; }
-
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 scale=${SCALE:-1}
 methods=${METHODS:-raw pass-through mapped}
 customers=$(awk -v s="$scale" 'BEGIN { n = int(75000 * s); if (n < 1) n = 1; print n }')
 tables=(customers orders order_items)
 command_line="SCALE=$scale${METHODS:+ METHODS=\"$methods\"}${SERVICE_ARGS:+ SERVICE_ARGS=\"$SERVICE_ARGS\"} bench/service/run.sh"
 
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-work=$(mktemp -d "${TMPDIR:-/tmp}/migration-bench.XXXXXX")
-chmod 755 "$work" # the clusters run as the postgres user when we are root
-sampler_pid=""
-build_pid=""
-# shellcheck disable=SC2317 # invoked by the trap
-cleanup() {
-  local code=$?
-  trap - EXIT INT TERM
-  [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null
-  [ -n "$build_pid" ] && kill "$build_pid" 2>/dev/null
-  srv_stop
-  svc_stop_postgres "$work/source"
-  svc_stop_postgres "$work/target"
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
-  exit "$code"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-durable=(fsync=on synchronous_commit=on full_page_writes=on shared_buffers=256MB max_wal_size=4GB)
-src_pw="bench-src-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
-tgt_pw="bench-tgt-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
-src_port=$(svc_free_port)
-svc_start_postgres "$work/source" "$src_port" "$src_pw" "${durable[@]}"
-tgt_port=$(svc_free_port)
-while [ "$tgt_port" = "$src_port" ]; do tgt_port=$(svc_free_port); done
-svc_start_postgres "$work/target" "$tgt_port" "$tgt_pw" "${durable[@]}"
-src() { PGOPTIONS='-c client_min_messages=warning' svc_psql "$src_port" "$src_pw" "$@"; }
-tgt() { PGOPTIONS='-c client_min_messages=warning' svc_psql "$tgt_port" "$tgt_pw" "$@"; }
+bench_init bench
+bench_start_clusters
 
 needs_service=0
 case " $methods " in *" pass-through "* | *" mapped "*) needs_service=1 ;; esac
@@ -107,7 +74,6 @@ count_target() {
   echo "$total $verdict"
 }
 
-now() { echo "${EPOCHREALTIME/,/.}"; }
 results=()
 failures=0
 # record METHOD ROWS SECONDS IDLE_KB PEAK_KB CPU_S VERDICT
@@ -129,12 +95,7 @@ run_raw() {
   done
   t1=$(now)
   read -r rows verdict < <(count_target raw)
-  record raw "$rows" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')" - - - - "$verdict"
-}
-
-# cpu_seconds PID: user + system CPU time the process has used so far.
-cpu_seconds() {
-  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0
+  record raw "$rows" "$(seconds "$t0" "$t1")" - - - - "$verdict"
 }
 
 # run_service NAME [extra CLI arguments]
@@ -161,9 +122,7 @@ run_service() {
   idle=$(srv_rss_kb "$SRV_PID")
   cpu0=$(cpu_seconds "$SRV_PID")
   local samples="$work/rss-$name.txt"
-  : >"$samples"
-  (while kill -0 "$SRV_PID" 2>/dev/null; do srv_rss_kb "$SRV_PID" >>"$samples"; sleep 0.2; done) &
-  sampler_pid=$!
+  bench_sample_start "$samples" "$SRV_PID"
   t0=$(now)
   set +e
   srv_cli run --server "$SRV_URL" --yes --no-color \
@@ -172,11 +131,9 @@ run_service() {
   code=$?
   set -e
   t1=$(now)
-  kill "$sampler_pid" 2>/dev/null || true
-  wait "$sampler_pid" 2>/dev/null || true
-  sampler_pid=""
   srv_rss_kb "$SRV_PID" >>"$samples"
-  peak=$(sort -n "$samples" | tail -n 1)
+  bench_sample_stop "$samples"
+  peak=$sample_peak
   cpu=$(awk -v a="$cpu0" -v b="$(cpu_seconds "$SRV_PID")" 'BEGIN { printf "%.1f", b - a }')
   srv_stop
   read -r rows verdict < <(count_target "$db")
@@ -192,7 +149,7 @@ run_service() {
     log "server log, last lines:"
     tail -n 25 "$work/server-$name.log" >&2
   fi
-  record "$name" "$rows" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')" "$idle" "$peak" "$cpu" "$copy" "$verdict"
+  record "$name" "$rows" "$(seconds "$t0" "$t1")" "$idle" "$peak" "$cpu" "$copy" "$verdict"
 }
 
 for method in $methods; do
@@ -233,19 +190,9 @@ for r in "${results[@]}"; do
   table+=$'\n'"| $m | $rows | $secs | $rate | $ratio | ${copy:--} | $copy_rate | $copy_ratio | $(mb "$idle") | $(mb "$peak") | $cpu | $verdict |"
 done
 
-pg_version=$("$(svc_pg_bin)/postgres" --version | awk '{print $3}')
-commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
-git -C "$root" diff --quiet HEAD -- src clients 2>/dev/null || commit="$commit+changes"
 header="## $(date -u '+%Y-%m-%d %H:%M UTC') — \`$command_line\`
 
-$source_total source rows ($source_size), PostgreSQL $pg_version source and target on loopback (fsync,
-synchronous_commit, full_page_writes on), $(nproc) cores, load average at the start $load_before,
-commit $commit."
+$source_total source rows ($source_size), $(bench_environment)."
 printf '\n%s\n\n%s\n' "$header" "$table"
-results_file=${RESULTS_FILE:-$here/RESULTS.md}
-if [ ! -f "$results_file" ]; then
-  printf '# Service benchmark results\n\nAppended by bench/service/run.sh; compare ratios within one run (the machines are shared).\n' >"$results_file"
-fi
-printf '\n%s\n\n%s\n' "$header" "$table" >>"$results_file"
-log "appended to $results_file"
+bench_append "Service benchmark results" "${RESULTS_FILE:-$here/RESULTS.md}" "$header"$'\n\n'"$table"
 [ "$failures" -eq 0 ] || { log "$failures method(s) failed"; exit 1; }
