@@ -118,6 +118,10 @@ public sealed partial class ClusterTests(PostgresServer postgres, ClusterFixture
         Assert.All(migration.Validation.Tables, t => Assert.Equal(t.SourceChecksum, t.TargetChecksum));
         Assert.Equal(await DigestAsync(source, "accounts"), await DigestAsync(target, "accounts"));
         Assert.Equal(await DigestAsync(source, "ledger"), await DigestAsync(target, "ledger")); // no key: a duplicate would show
+        // The ledger has no key: it was cut into heap block ranges, units spread over the servers like the key ranges.
+        Assert.True(await PostgresServer.ScalarAsync<long>(target,
+            "SELECT count(*) FROM migration_control.checkpoints WHERE table_name = 'public.ledger' AND completed") > 1,
+            "the keyless ledger was not cut into block ranges");
         var after = await RangeRowsAsync(target);
         Assert.Equal(Enumerable.Range(0, Ranges), after.Keys.Order());
         Assert.Equal(Accounts, after.Values.Sum(r => r.Rows));
