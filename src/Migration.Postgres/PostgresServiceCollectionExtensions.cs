@@ -32,6 +32,7 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<IRowCounter, PostgresRowCounter>();
         services.AddSingleton<IMappingProbe, PostgresMappingProbe>();
         services.AddSingleton<IMissingParentProbe, PostgresMissingParentProbe>();
+        services.AddSingleton<IParentPlaceholders, PostgresParentPlaceholders>();
         return services;
     }
 }

@@ -54,7 +54,8 @@ public sealed partial class OrchestratorGrain
                 continue;
             }
 
-            var decision = MissingParents.Decision(finding, round, raised.Count + 1);
+            var decision = MissingParents.Decision(finding, round, raised.Count + 1,
+                MissingParents.CanHoldPlaceholders(target.FindTable(reference.Parent), reference.ParentColumns));
             S.MissingParents[decision.Id] = reference;
             raised.Add(decision);
             LogMissingParents(logger, Id, reference.Child.ToString(), reference.Rule, finding.MissingKeys, finding.ChildRows);
@@ -174,11 +175,46 @@ public sealed partial class OrchestratorGrain
                 }
 
                 return;
+            case MissingParents.PlaceholdersOption:
+                S.PlaceholderParents.Add(reference);
+                // Offered before the run only: the parent table must be measured at the recovery point for a rollback.
+                await RecordReplanAsync(reference, $"a stand-in {reference.Parent} record (key only) is created for each one {reference.Child} needs, before it is copied; each is listed in placeholder_rows for review",
+                    answeredBy, why);
+                return;
             default:
                 await AddParentTableAsync(reference, answeredBy, why);
                 return;
         }
     }
+
+    /// <summary>
+    /// The placeholder parents answered for (once per connection rule; after the recovery point, so a rollback removes
+    /// them): one set-based insert each, reported as a warning, in the journal and the decision history.
+    /// </summary>
+    private async Task CreatePlaceholderParentsAsync(CancellationToken cancellationToken)
+    {
+        if (S.Command is not { } command || ServiceProvider.GetService<IParentPlaceholders>() is not { } placeholders)
+        {
+            return;
+        }
+
+        foreach (var reference in S.PlaceholderParents.Where(r => !S.PlaceholdersCreated.Contains(PlaceholderKey(r))).ToList())
+        {
+            var created = await placeholders.CreateAsync(Id, command.SourceConnectionString, command.TargetConnectionString,
+                command.Options.ControlSchema, reference, cancellationToken);
+            S.PlaceholdersCreated.Add(PlaceholderKey(reference));
+            await SaveAsync();
+            var text = $"{created:N0} placeholder {reference.Parent} record(s) created (key only) for the rows of {reference.Child} that point to them through {reference.Rule}; " +
+                $"find them in {command.Options.ControlSchema}.placeholder_rows and complete them";
+            await journal.SendAsync(Id, AgentId.MigrationExecution, AgentId.Orchestrator, AgentMessageType.StatusUpdate, text, MessagePriority.High);
+            await EmitAsync(AgentId.MigrationExecution, new WarningPayload(reference.Parent.ToString(), text));
+        }
+    }
+
+    /// <summary>The parent tables that get placeholders (measured at the recovery point; part of a whole rollback).</summary>
+    private IEnumerable<QualifiedName> PlaceholderParentTables() => S.PlaceholderParents.Select(r => r.Parent).Distinct();
+
+    private static string PlaceholderKey(MissingParentReference reference) => $"{reference.Child}|{reference.Rule}";
 
     /// <summary>"Migrate the parents first": the parent table joins the selection; the plan is made again (parent ahead of the child).</summary>
     private async Task AddParentTableAsync(MissingParentReference reference, string answeredBy, string why)

@@ -42,8 +42,16 @@ public sealed partial class OrchestratorGrain
         await StopDriverAsync();
         var target = S.Command!;
         await using var lease = await AcquireLeaseForChangeAsync("roll back");
+        // A whole rollback also removes the placeholder parents the migration created (their tables were measured at the
+        // recovery point like the migration's own).
+        var tables = selected.Select(t => t.Mapping.Target).ToList();
+        if (command.WholeMigration)
+        {
+            tables.AddRange(PlaceholderParentTables().Where(p => !tables.Contains(p)));
+        }
+
         var request = new RollbackRequest(Id, target.TargetConnectionString, target.Options.ControlSchema,
-            selected.Select(t => t.Mapping.Target).ToList(), selected.Select(t => t.Table.ToString()).ToList(), command.WholeMigration,
+            tables, selected.Select(t => t.Table.ToString()).ToList(), command.WholeMigration,
             plan.DeferredConstraints, command.RequestedBy, reason);
         var result = await recovery.RollbackAsync(request);
         var now = clock.GetUtcNow();
@@ -151,7 +159,7 @@ public sealed partial class OrchestratorGrain
         }
 
         var point = await recovery.CaptureAsync(new RecoveryPointRequest(Id, command.TargetConnectionString, command.Options.ControlSchema,
-            plan.Tables.Select(t => t.Mapping.Target).ToList()), cancellationToken);
+            [.. plan.Tables.Select(t => t.Mapping.Target), .. PlaceholderParentTables()]), cancellationToken);
         if (point.Backup is { } backup)
         {
             await journal.SendAsync(Id, AgentId.Orchestrator, AgentId.MigrationExecution, AgentMessageType.StatusUpdate,

@@ -487,6 +487,7 @@ public sealed partial class OrchestratorGrain(
         S.ExecutionRunStartedAt = clock.GetUtcNow();
         await controlStore.EnsureSchemaAsync(command.TargetConnectionString, command.Options.ControlSchema, cancellationToken);
         await CaptureRecoveryPointAsync(cancellationToken);
+        await CreatePlaceholderParentsAsync(cancellationToken); // OrchestratorGrain.Parents.cs
         if (!S.TargetPrepared)
         {
             await journal.SendAsync(Id, AgentId.Orchestrator, AgentId.MigrationExecution, AgentMessageType.TaskDelegation,

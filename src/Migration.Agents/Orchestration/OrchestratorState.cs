@@ -45,4 +45,8 @@ public sealed class OrchestratorState
     [Id(80)] public Dictionary<string, MissingParentReference> MissingParents { get; set; } = new(StringComparer.Ordinal);
     /// <summary>A missing-parents decision raised during the copy (the migration waits, stopped safely, until it is answered).</summary>
     [Id(81)] public DecisionRequest? MidRunMissingParents { get; set; }
+    /// <summary>Connection rules answered "create placeholders": their parents get stand-in rows before the copy.</summary>
+    [Id(82)] public List<MissingParentReference> PlaceholderParents { get; set; } = [];
+    /// <summary>Of those, the ones whose placeholders exist ("child|rule").</summary>
+    [Id(83)] public HashSet<string> PlaceholdersCreated { get; set; } = new(StringComparer.Ordinal);
 }

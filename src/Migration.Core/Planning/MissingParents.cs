@@ -7,7 +7,9 @@ namespace Migration.Core.Planning;
 /// The seed's "missing parents" decision gate: connection rules of tables in the migration that point at parent
 /// tables left out of it, and — when the target lacks some of the parent rows — a decision with the seed's options:
 /// migrate the parents first (add the parent table ahead of the child and plan again), skip them (keep the child rows
-/// whose parent is missing out, set aside for review and reported by validation), or stop the migration.
+/// whose parent is missing out, set aside for review and reported by validation), create placeholders (a parent row
+/// holding only the key for each missing one, listed for review; offered when the parent's other columns may be
+/// empty), or stop the migration.
 /// </summary>
 public static class MissingParents
 {
@@ -15,6 +17,7 @@ public static class MissingParents
     public const string ParentsFirstOption = "parents-first";
     public const string SkipOption = "skip";
     public const string StopOption = "stop";
+    public const string PlaceholdersOption = "placeholders";
 
     public static bool IsMissingParentsDecision(string decisionId) =>
         decisionId is not null && decisionId.StartsWith(DecisionPrefix, StringComparison.Ordinal);
@@ -45,8 +48,24 @@ public static class MissingParents
         return references;
     }
 
-    /// <summary>The decision for one finding with missing parents; <paramref name="round"/> keeps ids of a re-check apart.</summary>
-    public static DecisionRequest Decision(MissingParentFinding finding, int round, int index)
+    /// <summary>
+    /// Whether a parent table of the target can take placeholder rows for the key <paramref name="keyColumns"/>:
+    /// every other column has a default, is generated or identity, or may be empty.
+    /// </summary>
+    public static bool CanHoldPlaceholders(TableInfo? parent, IReadOnlyList<string> keyColumns)
+    {
+        ArgumentNullException.ThrowIfNull(keyColumns);
+        return parent is not null && parent.Columns
+            .Where(c => !keyColumns.Contains(c.Name, StringComparer.Ordinal))
+            .All(c => c.IsNullable || c.DefaultExpression is not null || c.IsGenerated || c.Identity is not null);
+    }
+
+    /// <summary>
+    /// The decision for one finding with missing parents; <paramref name="round"/> keeps ids of a re-check apart.
+    /// <paramref name="placeholdersPossible"/>: the target's parent table can take placeholder rows
+    /// (<see cref="CanHoldPlaceholders"/>).
+    /// </summary>
+    public static DecisionRequest Decision(MissingParentFinding finding, int round, int index, bool placeholdersPossible = false)
     {
         ArgumentNullException.ThrowIfNull(finding);
         var inv = CultureInfo.InvariantCulture;
@@ -78,6 +97,15 @@ public static class MissingParents
                 $"Medium: the new database lacks those rows of {r.Child} until their parents exist and the rows are added.", !canAdd));
         }
 
+        var placeholders = placeholdersPossible && r.ParentInTarget;
+        if (placeholders)
+        {
+            options.Add(new DecisionOption(PlaceholdersOption, "Create placeholders",
+                string.Create(inv, $"Add a stand-in {r.Parent.Name} record for each of the {finding.MissingKeys:N0} missing one(s), holding only its key (the other fields empty or at their defaults), before {r.Child} is copied; each is listed in placeholder_rows for review, and every row of {r.Child} arrives with its connection."),
+                string.Create(inv, $"Medium: {finding.MissingKeys:N0} {r.Parent.Name} record(s) in the new database are stand-ins until someone completes them; a rollback removes them with the rest."),
+                !canAdd && !r.CheckedDuringLoad));
+        }
+
         options.Add(new DecisionOption(StopOption, "Stop the migration",
             "End this migration here; nothing more is written. Add the parents to the new database (or to the selection) and run it again.",
             "None for the data: nothing is written; the migration has to be run again.", options.Count == 0));
@@ -86,7 +114,9 @@ public static class MissingParents
             ? $"Migrate the parents first: {r.Parent} exists in the source, so every row of {r.Child} can arrive with its connection."
             : r.CheckedDuringLoad
                 ? $"Skip them: {r.Parent} cannot be added (the source lacks it or the new database's table already holds other rows), so set the rows aside for review."
-                : "Stop the migration: the parents can be neither added nor the rows set aside one by one.";
+                : placeholders
+                    ? $"Create placeholders: {r.Parent} cannot be added and the rows cannot be set aside one by one, so stand-in parents keep every row of {r.Child} connected."
+                    : "Stop the migration: the parents can be neither added nor the rows set aside one by one.";
         return new DecisionRequest($"{DecisionPrefix}{round.ToString(inv)}-{index.ToString(inv)}", question, options,
             "Nothing is written while this waits. Rows whose parent is missing would otherwise fail the load or become data that lost its connection.",
             recommendation);

@@ -661,6 +661,8 @@ public sealed class DeterministicEngine(IMigrationGateway gateway)
         {
             string? parents = hint switch
             {
+                _ when hint.Contains("placeholder", StringComparison.Ordinal) || hint.Contains("stand-in", StringComparison.Ordinal)
+                    || hint.Contains("stand in", StringComparison.Ordinal) => Core.Planning.MissingParents.PlaceholdersOption,
                 _ when hint.Contains("parent", StringComparison.Ordinal) || hint.Contains("tables they point to", StringComparison.Ordinal)
                     || hint.Contains("missing table", StringComparison.Ordinal) => Core.Planning.MissingParents.ParentsFirstOption,
                 _ when hint.StartsWith("skip", StringComparison.Ordinal) || hint.EndsWith(" out", StringComparison.Ordinal) => Core.Planning.MissingParents.SkipOption,

@@ -70,6 +70,11 @@ public sealed partial class PostgresMigrationRecovery
                 new NpgsqlParameter<string> { TypedValue = request.MigrationId }, new NpgsqlParameter<string[]> { TypedValue = names });
             await ExecuteAsync(connection, transaction, RecoverySql.DeleteQuarantine(request.ControlSchema), cancellationToken,
                 new NpgsqlParameter<string> { TypedValue = request.MigrationId }, new NpgsqlParameter<string[]> { TypedValue = names });
+            if (request.WholeMigration && await ExistsAsync(connection, transaction, new QualifiedName(request.ControlSchema, "placeholder_rows"), cancellationToken))
+            {
+                await ExecuteAsync(connection, transaction, RecoverySql.DeletePlaceholderList(request.ControlSchema), cancellationToken,
+                    new NpgsqlParameter<string> { TypedValue = request.MigrationId });
+            }
 
             // The full integrity check, inside the transaction: commit only what matches the baseline.
             var verified = new List<TableRollback>();

@@ -86,6 +86,10 @@ internal static class RecoverySql
     public static string DeleteControlRows(string schema) =>
         $"DELETE FROM {QualifiedName.QuoteIdentifier(schema)}.migration_control WHERE migration_id = $1 AND table_name = ANY($2)";
 
+    /// <summary>The list of placeholder parents a migration created ($1 migration id); the rows themselves go by xmin.</summary>
+    public static string DeletePlaceholderList(string schema) =>
+        $"DELETE FROM {QualifiedName.QuoteIdentifier(schema)}.placeholder_rows WHERE migration_id = $1";
+
     public static string DeleteQuarantine(string schema) =>
         $"DELETE FROM {QualifiedName.QuoteIdentifier(schema)}.quarantine WHERE migration_id = $1 AND table_name = ANY($2)";
 

@@ -8,8 +8,7 @@ using Npgsql;
 namespace Migration.Postgres.Validation;
 
 /// <summary>
-/// The missing-parents check, set-based: the source groups the child's non-null key values (one row per distinct key
-/// with its row count) and streams them by COPY into a temporary table of the target typed like the parent's key,
+/// The missing-parents check, set-based: the child's distinct keys streamed into the target (<see cref="ChildKeys"/>),
 /// where one anti-join with the parent table counts the keys (and child rows) that have no parent. Nothing is held in
 /// memory but one line at a time. A child larger than <see cref="SampleAboveRows"/> (by the statistics' estimate) is
 /// read through <c>TABLESAMPLE SYSTEM</c> and the finding says which share was sampled.
@@ -31,31 +30,12 @@ public sealed class PostgresMissingParentProbe : IMissingParentProbe
         double? percent = estimate > SampleAboveRows ? Math.Max(0.01, Math.Round(100.0 * SampleAboveRows / estimate, 2)) : null;
 
         await using var transaction = await target.BeginTransactionAsync(cancellationToken);
-        var keys = reference.ChildColumns.Select((_, i) => "k" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var keys = ChildKeys.Columns(reference);
         var parent = reference.Parent.Quoted;
-        var typed = parentInTarget
-            ? $"CREATE TEMP TABLE mp_keys ON COMMIT DROP AS SELECT {string.Join(", ", reference.ParentColumns.Select((c, i) => $"p.{QualifiedName.QuoteIdentifier(c)} AS {keys[i]}"))}, 0::bigint AS n FROM {parent} p WITH NO DATA"
-            : $"CREATE TEMP TABLE mp_keys ({string.Join(", ", keys.Select(k => k + " text"))}, n bigint) ON COMMIT DROP";
-        await ExecuteAsync(target, typed, transaction, cancellationToken);
-
-        var columns = reference.ChildColumns.Select(c => "c." + QualifiedName.QuoteIdentifier(c)).ToList();
         var sample = percent is { } p ? string.Create(CultureInfo.InvariantCulture, $" TABLESAMPLE SYSTEM ({p})") : "";
-        var read = $"COPY (SELECT {string.Join(", ", columns)}, count(*) FROM {reference.Child.Quoted} c{sample} " +
-                   $"WHERE {string.Join(" AND ", columns.Select(c => c + " IS NOT NULL"))} GROUP BY {string.Join(", ", columns)}) TO STDOUT";
-        using (var reader = await source.BeginTextExportAsync(read, cancellationToken))
-        await using (var writer = await target.BeginTextImportAsync($"COPY mp_keys ({string.Join(", ", keys)}, n) FROM STDIN", cancellationToken))
-        {
-            var buffer = new char[64 * 1024];
-            int count;
-            while ((count = await reader.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
-            {
-                await writer.WriteAsync(buffer.AsMemory(0, count), cancellationToken);
-            }
-        }
+        await ChildKeys.LoadAsync(source, target, transaction, reference, parentInTarget, sample, cancellationToken);
 
-        var missing = parentInTarget
-            ? $"NOT EXISTS (SELECT 1 FROM {parent} p WHERE {string.Join(" AND ", reference.ParentColumns.Select((c, i) => $"p.{QualifiedName.QuoteIdentifier(c)} = k.{keys[i]}"))})"
-            : "true";
+        var missing = parentInTarget ? ChildKeys.NoParent(reference) : "true";
         var example = keys.Count == 1 ? $"k.{keys[0]}::text" : $"concat_ws(',', {string.Join(", ", keys.Select(k => $"k.{k}::text"))})";
         long distinct, missingKeys, childRows;
         var examples = new List<string>();
@@ -86,12 +66,6 @@ public sealed class PostgresMissingParentProbe : IMissingParentProbe
         await ScalarAsync(connection, $"SELECT count(*) FROM pg_class WHERE oid = to_regclass({Literal(table.Quoted)})", cancellationToken) > 0;
 
     private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 
     private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
     {
