@@ -41,6 +41,9 @@ public sealed class RedisResilienceTests
         await events.AppendAsync("m1", AgentId.Orchestrator, new PhaseChangedPayload(MigrationPhase.Created, MigrationPhase.Execution, "before"));
 
         await redis.StopAsync();
+        // Issued once the client knows the server is gone: a call caught on the dropping connection may have run and is,
+        // rightly, not retried when it cannot be run twice (the append); one issued now surely did not reach Redis.
+        await WaitFor.ConditionAsync(() => Task.FromResult(!connection.IsConnected), Timeout, "the client to see the server gone");
         var append = events.AppendAsync("m1", AgentId.Orchestrator, new PhaseChangedPayload(MigrationPhase.Execution, MigrationPhase.Validation, "during"));
         var remember = memory.RememberAsync("m1", AgentId.Orchestrator, "fact", "kept");
         await WaitFor.ConditionAsync(() => Task.FromResult(logger.Retries >= 2), Timeout, "the calls to fail and be retried");
