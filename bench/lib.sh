@@ -10,6 +10,9 @@
 #   bench_sample_start FILE PID...   the largest RSS (kB) of the processes every 200 ms into FILE
 #   bench_sample_stop FILE           stops the sampler; the peak is in $sample_peak (not a command substitution:
 #                                    the sampler's pid must be forgotten in this shell)
+#   bench_run_cli LOG ARGS...        the CLI's `run` against the started server, measured: sets run_code,
+#                                    run_seconds, run_idle_kb, run_peak_kb and run_cpu_s, then stops the server
+#   bench_copy_phase DB              first table started → last completed, from the target's control schema
 #   bench_environment        "PostgreSQL V ..., N cores, load average at the start ..., commit C" for a report
 #   bench_append TITLE FILE TEXT     appends TEXT to a results file (created with TITLE)
 
@@ -85,6 +88,30 @@ bench_sample_stop() {
   wait "$sampler_pid" 2>/dev/null || true
   sampler_pid=""
   sample_peak=$(sort -n "$1" | tail -n 1)
+}
+
+bench_run_cli() {
+  local log=$1 t0 cpu0
+  shift
+  run_idle_kb=$(srv_rss_kb "$SRV_PID")
+  cpu0=$(cpu_seconds "$SRV_PID")
+  bench_sample_start "$log.rss" "$SRV_PID"
+  t0=$(now)
+  set +e
+  srv_cli run --server "$SRV_URL" --yes --no-color "$@" >"$log" 2>&1
+  run_code=$?
+  set -e
+  run_seconds=$(seconds "$t0" "$(now)")
+  srv_rss_kb "$SRV_PID" >>"$log.rss"
+  bench_sample_stop "$log.rss"
+  run_peak_kb=$sample_peak
+  run_cpu_s=$(awk -v a="$cpu0" -v b="$(cpu_seconds "$SRV_PID")" 'BEGIN { printf "%.1f", b - a }')
+  srv_stop
+}
+
+bench_copy_phase() {
+  tgt "$1" -Atc "SELECT coalesce(round(extract(epoch FROM max(completed_at) - min(started_at))::numeric, 2)::text, '-')
+                 FROM migration_control.migration_control" 2>/dev/null || echo -
 }
 
 bench_environment() {

@@ -96,26 +96,12 @@ for size in $sizes; do
     continue
   fi
   sleep 2
-  idle=$(srv_rss_kb "$SRV_PID")
-  cpu0=$(cpu_seconds "$SRV_PID")
-  samples="$work/rss-$size.txt"
-  bench_sample_start "$samples" "$SRV_PID"
-  t0=$(now)
-  set +e
   # shellcheck disable=SC2086 # SERVICE_ARGS is a list of CLI arguments
-  srv_cli run --server "$SRV_URL" --yes --no-color --fk-mode recreate --mapping "$sql/legacy-demo-mapping.json" \
+  bench_run_cli "$work/cli-$size.log" --fk-mode recreate --mapping "$sql/legacy-demo-mapping.json" \
     --source "$(svc_pg_conn "$src_port" "$src_pw" "$db")" --target "$(svc_pg_conn "$tgt_port" "$tgt_pw" "$mapped")" \
-    --description "bench/mapping $size" ${SERVICE_ARGS:-} >"$work/cli-$size.log" 2>&1
-  code=$?
-  set -e
-  t1=$(now)
-  srv_rss_kb "$SRV_PID" >>"$samples"
-  bench_sample_stop "$samples"
-  peak=$sample_peak
-  cpu=$(awk -v a="$cpu0" -v b="$(cpu_seconds "$SRV_PID")" 'BEGIN { printf "%.1f", b - a }')
-  srv_stop
-  copy=$(tgt "$mapped" -Atc "SELECT coalesce(round(extract(epoch FROM max(completed_at) - min(started_at))::numeric, 2)::text, '-')
-                             FROM migration_control.migration_control" 2>/dev/null || echo -)
+    --description "bench/mapping $size" ${SERVICE_ARGS:-}
+  code=$run_code
+  copy=$(bench_copy_phase "$mapped")
   # Reconciliation: migrated + kept out by a policy = source rows.
   migrated=0
   for t in "${targets[@]}"; do migrated=$((migrated + $(tgt "$mapped" -Atc "SELECT count(*) FROM $t" 2>/dev/null || echo 0))); done
@@ -129,7 +115,7 @@ for size in $sizes; do
     tail -n 25 "$work/server-$size.log" >&2
   fi
   [ "$verdict" = ok ] || failures=$((failures + 1))
-  results+=("$size mapped $source_total $(seconds "$t0" "$t1") $idle $peak $cpu $copy $verdict")
+  results+=("$size mapped $source_total $run_seconds $run_idle_kb $run_peak_kb $run_cpu_s $copy $verdict")
   tgt postgres -c "DROP DATABASE $mapped"
   src postgres -c "DROP DATABASE $db"
 done

@@ -118,30 +118,15 @@ run_service() {
     return
   fi
   sleep 2 # let the freshly started server settle before its idle RSS is read
-  local idle peak cpu cpu0 t0 t1 code rows verdict
-  idle=$(srv_rss_kb "$SRV_PID")
-  cpu0=$(cpu_seconds "$SRV_PID")
-  local samples="$work/rss-$name.txt"
-  bench_sample_start "$samples" "$SRV_PID"
-  t0=$(now)
-  set +e
-  srv_cli run --server "$SRV_URL" --yes --no-color \
+  local rows verdict copy
+  bench_run_cli "$work/cli-$name.log" \
     --source "$(svc_pg_conn "$src_port" "$src_pw" bench)" --target "$(svc_pg_conn "$tgt_port" "$tgt_pw" "$db")" \
-    --description "bench/service $name" "$@" >"$work/cli-$name.log" 2>&1
-  code=$?
-  set -e
-  t1=$(now)
-  srv_rss_kb "$SRV_PID" >>"$samples"
-  bench_sample_stop "$samples"
-  peak=$sample_peak
-  cpu=$(awk -v a="$cpu0" -v b="$(cpu_seconds "$SRV_PID")" 'BEGIN { printf "%.1f", b - a }')
-  srv_stop
+    --description "bench/service $name" "$@"
+  local code=$run_code
   read -r rows verdict < <(count_target "$db")
   # The copy phase alone, as the control schema recorded it: first table started to last table completed (the
   # end-to-end time also holds analysis, index and foreign key creation after the load, and the full validation).
-  local copy
-  copy=$(tgt "$db" -Atc "SELECT coalesce(round(extract(epoch FROM max(completed_at) - min(started_at))::numeric, 2)::text, '-')
-                         FROM migration_control.migration_control" 2>/dev/null || echo -)
+  copy=$(bench_copy_phase "$db")
   if [ "$code" -ne 0 ]; then
     verdict="CLI exit $code"
     log "$name: the CLI exited with $code; its last lines:"
@@ -149,7 +134,7 @@ run_service() {
     log "server log, last lines:"
     tail -n 25 "$work/server-$name.log" >&2
   fi
-  record "$name" "$rows" "$(seconds "$t0" "$t1")" "$idle" "$peak" "$cpu" "$copy" "$verdict"
+  record "$name" "$rows" "$run_seconds" "$run_idle_kb" "$run_peak_kb" "$run_cpu_s" "$copy" "$verdict"
 }
 
 for method in $methods; do
