@@ -15,6 +15,12 @@ public sealed partial class ConnectionResolver(IConfiguration configuration, ILo
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>Seconds an idle pooled connection is kept unless the connection string says otherwise.</summary>
+    public const int PoolIdleLifetimeSeconds = 15;
+
+    /// <summary>Seconds between two checks for idle pooled connections unless the connection string says otherwise.</summary>
+    public const int PoolPruningIntervalSeconds = 5;
+
     public async Task<ResolvedConnection> ResolveAsync(ConnectionSpec? spec, string side, CancellationToken cancellationToken)
     {
         var raw = spec?.KindCase switch
@@ -39,6 +45,7 @@ public sealed partial class ConnectionResolver(IConfiguration configuration, ILo
         }
 
         ApplySslDefaults(raw, builder);
+        ApplyPoolDefaults(raw, builder);
         if (string.IsNullOrWhiteSpace(builder.Host) || string.IsNullOrWhiteSpace(builder.Database))
         {
             throw RpcErrors.InvalidArgument($"The {side} connection string must name a Host and a Database.",
@@ -71,11 +78,33 @@ public sealed partial class ConnectionResolver(IConfiguration configuration, ILo
         }
     }
 
+    /// <summary>
+    /// A server runs many migrations, each with pools on its own databases: connections idle for
+    /// <see cref="PoolIdleLifetimeSeconds"/> s are closed (checked every <see cref="PoolPruningIntervalSeconds"/> s)
+    /// instead of Npgsql's 300 s, so finished and paused migrations hand their connections back to the database
+    /// (which counts them against <c>max_connections</c>). A connection string that sets its own Connection Idle
+    /// Lifetime / Connection Pruning Interval keeps them.
+    /// </summary>
+    private static void ApplyPoolDefaults(string raw, NpgsqlConnectionStringBuilder builder)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = raw };
+        if (!given.ContainsKey("Connection Idle Lifetime") && !given.ContainsKey("ConnectionIdleLifetime"))
+        {
+            builder.ConnectionIdleLifetime = Math.Max(PoolIdleLifetimeSeconds, builder.ConnectionPruningInterval);
+        }
+
+        if (!given.ContainsKey("Connection Pruning Interval") && !given.ContainsKey("ConnectionPruningInterval"))
+        {
+            builder.ConnectionPruningInterval = Math.Min(PoolPruningIntervalSeconds, builder.ConnectionIdleLifetime);
+        }
+    }
+
     private async Task ProbeAsync(string connectionString, string side, string description, CancellationToken cancellationToken)
     {
         try
         {
-            await using var connection = new NpgsqlConnection(connectionString);
+            // A one-off check: the connection is closed, not left idle in a pool.
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(ProbeTimeout);
             await connection.OpenAsync(timeout.Token);
