@@ -39,6 +39,7 @@ public sealed partial class OrchestratorGrain
 
         S.Command = command with { Options = options };
         plan = await WithMismatchDecisionsAsync(plan, MismatchRound() + 1, new HashSet<string>(StringComparer.Ordinal));
+        plan = await WithMappedMissingParentDecisionsAsync(plan, null, fresh: true);
         S.Plan = plan;
         S.Approved = false;
         S.ApprovedBy = null;

@@ -26,6 +26,7 @@ public sealed partial class OrchestratorGrain
     /// <summary>Adds a missing-parents decision per connection rule whose parent rows the target lacks (none already raised).</summary>
     private async Task<MigrationPlan> WithMissingParentDecisionsAsync(MigrationPlan plan, DatabaseCatalog target, CancellationToken cancellationToken)
     {
+        plan = await WithMappedMissingParentDecisionsAsync(plan, target, fresh: false);
         if (plan.HasBlockingProblems || MissingParentProbe is not { } probe || S.SourceCatalog is null)
         {
             return plan;
@@ -80,9 +81,9 @@ public sealed partial class OrchestratorGrain
     /// </summary>
     private async Task<bool?> MissingParentStepAsync(TablePlan table, TableEscalation escalation, ErrorContext error, CancellationToken cancellationToken)
     {
-        if (error.SqlState != "23503" || error.Constraint is null)
+        if (error.SqlState != "23503" || error.Constraint is null || table.Mapping.Spec is not null)
         {
-            return null;
+            return null; // a mapped table's parents are checked through its spec's references (orphan policies)
         }
 
         var target = await ReadTargetAsync();
@@ -165,6 +166,9 @@ public sealed partial class OrchestratorGrain
                 await CancelAsync($"stopped by {answeredBy}: rows of {reference.Child} point to {reference.Parent} records that are not in the new database" +
                     (why.Length > 0 ? $" ({why})" : ""));
                 return;
+            case MissingParents.SkipOption when reference.EntityType is not null:
+                await SkipMappedOrphansAsync(reference, answeredBy, why);
+                return;
             case MissingParents.SkipOption:
                 EscalationOf(reference.Child.ToString()).SkipBadRows = true;
                 await RecordReplanAsync(reference, $"{reference.Child} is copied without the rows whose {reference.Parent.Name} is missing: each is set aside for review (quarantine) and reported by the final check",
@@ -180,6 +184,9 @@ public sealed partial class OrchestratorGrain
                 // Offered before the run only: the parent table must be measured at the recovery point for a rollback.
                 await RecordReplanAsync(reference, $"a stand-in {reference.Parent} record (key only) is created for each one {reference.Child} needs, before it is copied; each is listed in placeholder_rows for review",
                     answeredBy, why);
+                return;
+            case MissingParents.ParentsFirstOption when reference.EntityType is not null:
+                await AddMappedParentAsync(reference, answeredBy, why);
                 return;
             default:
                 await AddParentTableAsync(reference, answeredBy, why);

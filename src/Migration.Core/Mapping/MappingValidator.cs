@@ -65,7 +65,7 @@ public static class MappingValidator
 
         for (var i = 0; i < spec.Tables.Count; i++)
         {
-            new TableValidator(spec.Tables[i], $"tables[{i}]", source, target, producers, issues).Run();
+            new TableValidator(spec, spec.Tables[i], $"tables[{i}]", source, target, producers, issues).Run();
         }
 
         return new MappingValidationResult(issues);
@@ -78,6 +78,7 @@ public static class MappingValidator
     internal static MappingIssue Info(string path, string message, string kind) => new(MappingIssueSeverity.Info, path, message, kind);
 
     private sealed class TableValidator(
+        MappingSpec spec,
         TableMap map,
         string path,
         DatabaseCatalog sourceCatalog,
@@ -408,7 +409,22 @@ public static class MappingValidator
             var target = TargetColumn(reference.TargetColumn, $"{at}.targetColumn");
             if (!producers.TryGetValue(reference.EntityType, out var parent))
             {
-                issues.Add(Error($"{at}.entityType", $"No table of the specification produces entity type \"{reference.EntityType}\" (known: {string.Join(", ", producers.Keys.Order(StringComparer.Ordinal))}).", "unknown-entity-type"));
+                if (Planning.MappedMissingParents.Resolve(spec, map, reference, sourceCatalog, targetCatalog) is { } external)
+                {
+                    // The entity's table exists in the source but is left out of the spec: a decision when the migration is planned.
+                    issues.Add(Warning($"{at}.entityType",
+                        $"No table of the specification produces entity type \"{reference.EntityType}\"; its source table {external.Source} is left out. " +
+                        "Unless the new database already holds those parents, a decision is asked before anything is written: migrate the parents first, create placeholders, skip the rows, or stop.",
+                        Planning.MappedMissingParents.IssueKind));
+                    if (target is not null && PostgresTypes.Categorize(target.DataType, targetCatalog) != TypeCategory.Uuid)
+                    {
+                        issues.Add(Error($"{at}.targetColumn", $"\"{reference.TargetColumn}\" is {target.DataType}, but the parents of \"{reference.EntityType}\" are pointed at by their new uuid keys.", "type-mismatch"));
+                    }
+                }
+                else
+                {
+                    issues.Add(Error($"{at}.entityType", $"No table of the specification produces entity type \"{reference.EntityType}\" (known: {string.Join(", ", producers.Keys.Order(StringComparer.Ordinal))}).", "unknown-entity-type"));
+                }
             }
             else if (parent.Table.RemapsKeys && target is not null && PostgresTypes.Categorize(target.DataType, targetCatalog) != TypeCategory.Uuid)
             {

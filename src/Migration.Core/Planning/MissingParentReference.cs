@@ -24,4 +24,22 @@ public sealed record MissingParentReference(
     QualifiedName Parent,
     IReadOnlyList<string> ParentColumns,
     bool ParentInTarget,
-    bool CheckedDuringLoad);
+    bool CheckedDuringLoad)
+{
+    /// <summary>
+    /// Mapped migrations (a mapping spec): the entity type the spec's reference names, which no table of the spec
+    /// produces. The child's values are legacy ids; a parent is present when <c>migration_mappings</c> lists
+    /// (entity type, legacy id), and its new id is <see cref="Mapping.LegacyIds.NewId(string, string)"/>. Null: a
+    /// same-schema connection rule.
+    /// </summary>
+    public string? EntityType { get; init; }
+
+    /// <summary>Mapped: the parent's source table (<see cref="Parent"/> is the target's parent table when there is one).</summary>
+    public QualifiedName? ParentSource { get; init; }
+
+    /// <summary>Mapped: the target parent's column keeping the legacy id (written into placeholders), if any.</summary>
+    public string? ParentLegacyColumn { get; init; }
+
+    /// <summary>Mapped: the control schema holding <c>migration_mappings</c>.</summary>
+    public string? ControlSchema { get; init; }
+}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Migration.Core.Catalog;
 using Migration.Core.Planning;
+using Migration.Postgres.Execution;
 using Npgsql;
 
 namespace Migration.Postgres.Validation;
@@ -50,6 +51,16 @@ internal static class ChildKeys
             await writer.WriteAsync(buffer.AsMemory(0, count), cancellationToken);
         }
     }
+
+    /// <summary>
+    /// SQL condition on <c>mp_keys k</c> (text keys) for a mapped reference (<see cref="MissingParentReference.EntityType"/>):
+    /// migration_mappings lists no parent of the entity type with that legacy id (<paramref name="mappingsExist"/>
+    /// false: nothing was ever mapped in the target, every key is missing).
+    /// </summary>
+    public static string NotMapped(MissingParentReference reference, bool mappingsExist) =>
+        !mappingsExist ? "true"
+        : $"NOT EXISTS (SELECT 1 FROM {QualifiedName.QuoteIdentifier(reference.ControlSchema ?? "migration_control")}.migration_mappings m " +
+          $"WHERE m.entity_type = {SqlLiteral.Quote(reference.EntityType ?? "")} AND m.legacy_id = k.k0::text)";
 
     /// <summary>SQL condition on <c>mp_keys k</c>: no parent row in the target holds the key.</summary>
     public static string NoParent(MissingParentReference reference)

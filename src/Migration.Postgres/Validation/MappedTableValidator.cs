@@ -245,6 +245,10 @@ public sealed partial class MappedTableValidator(ILogger logger)
             var redirects = spec.References.Any(r => r.ParentMerges)
                 ? await ReferenceRedirects.LoadAsync(spec, spec.Select(sample, ""), source, transaction, target, null, controlSchema, cancellationToken)
                 : ReferenceRedirects.None;
+            // Parents the source cannot vouch for (left out of the migration, or kept out through them), as the copy looked them up.
+            var presence = ParentPresence.Needed(spec)
+                ? await ParentPresence.LoadAsync(spec, spec.Select(sample, ""), source, transaction, target, null, controlSchema, cancellationToken)
+                : ParentPresence.None;
             await using var command = new NpgsqlCommand(spec.Select(sample, ""), source, transaction) { CommandTimeout = 0 };
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var row = new SpecRow(spec.References.Count, spec.Polymorphics.Count);
@@ -254,7 +258,7 @@ public sealed partial class MappedTableValidator(ILogger logger)
                 RowSkip? skip;
                 try
                 {
-                    skip = SpecRowEvaluator.Evaluate(spec, reader, row, ref nulled);
+                    skip = SpecRowEvaluator.Evaluate(spec, reader, row, presence, ref nulled);
                 }
                 catch (OrphanReferenceException ex)
                 {

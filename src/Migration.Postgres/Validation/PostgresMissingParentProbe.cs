@@ -3,6 +3,7 @@ using Migration.Core.Abstractions;
 using Migration.Core.Catalog;
 using Migration.Core.Planning;
 using Migration.Postgres.Catalog;
+using Migration.Postgres.Execution;
 using Npgsql;
 
 namespace Migration.Postgres.Validation;
@@ -24,8 +25,9 @@ public sealed class PostgresMissingParentProbe : IMissingParentProbe
         ArgumentNullException.ThrowIfNull(reference);
         await using var source = await PostgresSession.OpenAsync(sourceConnectionString, cancellationToken);
         await using var target = await PostgresSession.OpenAsync(targetConnectionString, cancellationToken);
-        var parentInSource = await ExistsAsync(source, reference.Parent, cancellationToken);
-        var parentInTarget = await ExistsAsync(target, reference.Parent, cancellationToken);
+        var mapped = reference.EntityType is not null;
+        var parentInSource = await ExistsAsync(source, reference.ParentSource ?? reference.Parent, cancellationToken);
+        var parentInTarget = (!mapped || reference.ParentInTarget) && await ExistsAsync(target, reference.Parent, cancellationToken);
         var estimate = await ScalarAsync(source, $"SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass({Literal(reference.Child.Quoted)})", cancellationToken);
         double? percent = estimate > SampleAboveRows ? Math.Max(0.01, Math.Round(100.0 * SampleAboveRows / estimate, 2)) : null;
 
@@ -33,9 +35,12 @@ public sealed class PostgresMissingParentProbe : IMissingParentProbe
         var keys = ChildKeys.Columns(reference);
         var parent = reference.Parent.Quoted;
         var sample = percent is { } p ? string.Create(CultureInfo.InvariantCulture, $" TABLESAMPLE SYSTEM ({p})") : "";
-        await ChildKeys.LoadAsync(source, target, transaction, reference, parentInTarget, sample, cancellationToken);
-
-        var missing = parentInTarget ? ChildKeys.NoParent(reference) : "true";
+        // Mapped (a spec's reference to an entity no table of the spec produces): the keys are legacy ids, and a parent
+        // is in the new database when migration_mappings lists it — what the copy looks up page by page.
+        await ChildKeys.LoadAsync(source, target, transaction, reference, parentInTarget && !mapped, sample, cancellationToken);
+        var missing = mapped
+            ? ChildKeys.NotMapped(reference, await ExistsAsync(target, new QualifiedName(reference.ControlSchema ?? "migration_control", "migration_mappings"), cancellationToken))
+            : parentInTarget ? ChildKeys.NoParent(reference) : "true";
         var example = keys.Count == 1 ? $"k.{keys[0]}::text" : $"concat_ws(',', {string.Join(", ", keys.Select(k => $"k.{k}::text"))})";
         long distinct, missingKeys, childRows;
         var examples = new List<string>();

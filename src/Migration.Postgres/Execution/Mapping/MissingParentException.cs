@@ -1,8 +1,9 @@
 namespace Migration.Postgres.Execution.Mapping;
 
 /// <summary>
-/// A reference points at an entity type that no table of the migration produces (the parent table is not part of
-/// it): the user decides — migrate the parents first, create placeholders, or skip the children.
+/// A polymorphic reference names an entity type that no table of the migration produces. (A plain reference to such
+/// an entity is a missing-parents decision taken before anything runs — migrate the parents first, create
+/// placeholders, skip the children, stop — and is copied with its parents looked up in migration_mappings.)
 /// </summary>
 public sealed class MissingParentException : InvalidOperationException
 {

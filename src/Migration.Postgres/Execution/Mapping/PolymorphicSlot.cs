@@ -12,4 +12,8 @@ internal sealed record PolymorphicSlot(
     int TypeOrdinal,
     int IdOrdinal,
     int OrphanOrdinal,
-    IReadOnlyDictionary<string, (string Entity, bool Remaps)> Types);
+    IReadOnlyDictionary<string, (string Entity, bool Remaps)> Types)
+{
+    /// <summary>Entity types whose rows may be kept out because a parent of theirs is left out of the migration: looked up per page (<see cref="ParentPresence"/>).</summary>
+    public IReadOnlySet<string> CheckedEntities { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+}

@@ -127,7 +127,9 @@ internal static class SpecCompiler
             foreach (var reference in map.References)
             {
                 var type = Target(reference.TargetColumn);
-                var parent = Parent(reference.EntityType, $"{map.Target}.{reference.TargetColumn}");
+                // Null: no table of the spec produces the parent (left out of the migration; the missing-parents
+                // decision was taken): the parent's presence is looked up per page in migration_mappings.
+                var parent = spec.FindByEntityType(reference.EntityType);
                 var value = Column(reference.SourceColumn);
                 var valueOrdinal = Add(value);
                 var orphanOrdinal = Add(parent is null ? "false" : $"({value} IS NOT NULL AND NOT {Migrated(parent, value, [map.EntityType])})");
@@ -136,6 +138,8 @@ internal static class SpecCompiler
                     reference.EntityType, parent?.RemapsKeys ?? true, reference.OnOrphan)
                 {
                     ParentMerges = parent?.Duplicates is { Policy: not DuplicatePolicy.Fail },
+                    External = parent is null,
+                    CheckMapped = parent is null || (parent.RemapsKeys && parent.EntityType != map.EntityType && KeptOutWithLeftOutParent(parent, [map.EntityType])),
                 });
             }
 
@@ -158,7 +162,10 @@ internal static class SpecCompiler
                 var known = cases.Length == 0 ? "false" : $"CASE {typeValue}{cases} ELSE false END";
                 var orphanOrdinal = Add($"({Column(polymorphic.TypeColumn)} IS NOT NULL AND {id} IS NOT NULL AND NOT coalesce({known}, false))");
                 var index = polymorphics.Count;
-                polymorphics.Add(new PolymorphicSlot(polymorphic, typeOrdinal, idOrdinal, orphanOrdinal, types));
+                var checkedEntities = polymorphic.Types.Select(t => spec.FindByEntityType(t.EntityType))
+                    .Where(p => p is { RemapsKeys: true } && p.EntityType != map.EntityType && KeptOutWithLeftOutParent(p, [map.EntityType]))
+                    .Select(p => p!.EntityType).ToHashSet(StringComparer.Ordinal);
+                polymorphics.Add(new PolymorphicSlot(polymorphic, typeOrdinal, idOrdinal, orphanOrdinal, types) { CheckedEntities = checkedEntities });
                 var perColumn = polymorphic.Types.Where(t => t.TargetColumn is not null)
                     .GroupBy(t => t.TargetColumn!, StringComparer.Ordinal)
                     .ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.Select(t => types[t.TypeValue].Item1).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
@@ -232,6 +239,26 @@ internal static class SpecCompiler
             }
 
             return "s." + QualifiedName.QuoteIdentifier(name);
+        }
+
+        /// <summary>
+        /// Whether rows of <paramref name="table"/> may be kept out because a parent of theirs is produced by no table
+        /// of the spec (a skip-and-list reference to a left-out entity, directly or through its parents).
+        /// </summary>
+        private bool KeptOutWithLeftOutParent(TableMap table, HashSet<string> visited)
+        {
+            var next = new HashSet<string>(visited, StringComparer.Ordinal) { table.EntityType };
+            var parents = table.References.Where(r => r.OnOrphan == OrphanPolicy.SkipAndList).Select(r => r.EntityType)
+                .Concat(table.PolymorphicReferences.Where(p => p.OnOrphan == OrphanPolicy.SkipAndList).SelectMany(p => p.Types.Select(t => t.EntityType)));
+            foreach (var entity in parents.Where(e => !next.Contains(e)))
+            {
+                if (spec.FindByEntityType(entity) is not { } parent || KeptOutWithLeftOutParent(parent, next))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private TableMap? Parent(string entityType, string where) =>

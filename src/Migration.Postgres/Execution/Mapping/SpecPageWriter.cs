@@ -34,6 +34,9 @@ internal sealed class SpecPageWriter(CompiledSpec spec)
         var redirects = Spec.References.Any(r => r.ParentMerges)
             ? await ReferenceRedirects.LoadAsync(Spec, select, source, sourceTransaction, target, targetTransaction, page.ControlSchema, cancellationToken)
             : ReferenceRedirects.None;
+        var presence = ParentPresence.Needed(Spec)
+            ? await ParentPresence.LoadAsync(Spec, select, source, sourceTransaction, target, targetTransaction, page.ControlSchema, cancellationToken)
+            : ParentPresence.None;
         var row = new SpecRow(Spec.References.Count, Spec.Polymorphics.Count);
         var outcomes = new Dictionary<string, long>(StringComparer.Ordinal);
         var listed = new List<RowSkip>();
@@ -49,7 +52,7 @@ internal sealed class SpecPageWriter(CompiledSpec spec)
             while (await reader.ReadAsync(cancellationToken))
             {
                 read++;
-                if (SpecRowEvaluator.Evaluate(Spec, reader, row, ref nulled) is { } skip)
+                if (SpecRowEvaluator.Evaluate(Spec, reader, row, presence, ref nulled) is { } skip)
                 {
                     outcomes[skip.Outcome] = outcomes.GetValueOrDefault(skip.Outcome) + 1;
                     if (skip.Listed)

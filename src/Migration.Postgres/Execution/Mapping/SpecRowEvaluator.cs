@@ -11,8 +11,9 @@ namespace Migration.Postgres.Execution.Mapping;
 internal static class SpecRowEvaluator
 {
     /// <summary>Evaluates the reader's current row into <paramref name="row"/>; null when the row is written, else why not.</summary>
+    /// <param name="presence">The page's parents looked up in migration_mappings (references the source query cannot vouch for).</param>
     /// <param name="nulled">Incremented for every reference set to NULL by its orphan policy.</param>
-    public static RowSkip? Evaluate(CompiledSpec spec, NpgsqlDataReader reader, SpecRow row, ref long nulled)
+    public static RowSkip? Evaluate(CompiledSpec spec, NpgsqlDataReader reader, SpecRow row, ParentPresence presence, ref long nulled)
     {
         row.Legacy = spec.LegacyOrdinal is { } legacyOrdinal ? reader.GetValue(legacyOrdinal) : null;
         if (row.Legacy is not null)
@@ -40,7 +41,7 @@ internal static class SpecRowEvaluator
             }
 
             var value = reader.GetValue(reference.ValueOrdinal);
-            if (reader.GetBoolean(reference.OrphanOrdinal))
+            if (reader.GetBoolean(reference.OrphanOrdinal) || (reference.CheckMapped && !presence.HasReference(i, LegacyIds.Text(value))))
             {
                 switch (reference.Policy)
                 {
@@ -52,7 +53,9 @@ internal static class SpecRowEvaluator
                         throw new OrphanReferenceException(
                             $"{spec.Source} row {reader.GetString(spec.RowKeyOrdinal)}: {reference.SourceColumn} = {LegacyIds.Text(value)} has no {reference.ParentEntity} that is migrated (orphan policy: fail).");
                     default:
-                        return new RowSkip("orphan_skipped", true, $"orphan: no {reference.ParentEntity} {LegacyIds.Text(value)}", reference.SourceColumn, LegacyIds.Text(value));
+                        return new RowSkip("orphan_skipped", true, reference.External
+                            ? $"orphan: no {reference.ParentEntity} {LegacyIds.Text(value)} in the new database ({reference.ParentEntity} is not part of this migration)"
+                            : $"orphan: no {reference.ParentEntity} {LegacyIds.Text(value)}", reference.SourceColumn, LegacyIds.Text(value));
                 }
             }
 
@@ -72,7 +75,8 @@ internal static class SpecRowEvaluator
 
             var type = reader.GetString(polymorphic.TypeOrdinal);
             var id = reader.GetValue(polymorphic.IdOrdinal);
-            if (reader.GetBoolean(polymorphic.OrphanOrdinal) || !polymorphic.Types.TryGetValue(type, out var target))
+            if (reader.GetBoolean(polymorphic.OrphanOrdinal) || !polymorphic.Types.TryGetValue(type, out var target)
+                || (polymorphic.CheckedEntities.Contains(target.Entity) && !presence.HasPolymorphic(i, target.Entity, LegacyIds.Text(id))))
             {
                 var what = $"{polymorphic.Map.TypeColumn} = {type}, {polymorphic.Map.IdColumn} = {LegacyIds.Text(id)}";
                 switch (polymorphic.Map.OnOrphan)
