@@ -95,6 +95,7 @@ public static class MappedMissingParents
                     ParentSource = parent.Source,
                     ParentLegacyColumn = parent.TargetLegacyColumn,
                     ControlSchema = controlSchema,
+                    ChildFilter = map.Filter,
                 });
             }
         }

@@ -42,4 +42,7 @@ public sealed record MissingParentReference(
 
     /// <summary>Mapped: the control schema holding <c>migration_mappings</c>.</summary>
     public string? ControlSchema { get; init; }
+
+    /// <summary>Mapped: the child's row filter of the spec (SQL over its source columns): only those rows are checked.</summary>
+    public string? ChildFilter { get; init; }
 }

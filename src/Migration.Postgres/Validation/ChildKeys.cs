@@ -41,7 +41,7 @@ internal static class ChildKeys
 
         var columns = reference.ChildColumns.Select(c => "c." + QualifiedName.QuoteIdentifier(c)).ToList();
         var read = $"COPY (SELECT {string.Join(", ", columns)}, count(*) FROM {reference.Child.Quoted} c{sample} " +
-                   $"WHERE {string.Join(" AND ", columns.Select(c => c + " IS NOT NULL"))} GROUP BY {string.Join(", ", columns)}) TO STDOUT";
+                   $"WHERE {string.Join(" AND ", columns.Select(c => c + " IS NOT NULL"))}{Filter(reference)} GROUP BY {string.Join(", ", columns)}) TO STDOUT";
         using var reader = await source.BeginTextExportAsync(read, cancellationToken);
         await using var writer = await target.BeginTextImportAsync($"COPY {Table} ({string.Join(", ", keys)}, n) FROM STDIN", cancellationToken);
         var buffer = new char[64 * 1024];
@@ -51,6 +51,9 @@ internal static class ChildKeys
             await writer.WriteAsync(buffer.AsMemory(0, count), cancellationToken);
         }
     }
+
+    /// <summary>" AND (filter)" for a mapped child with a row filter (only the rows the spec migrates), else empty.</summary>
+    public static string Filter(MissingParentReference reference) => reference.ChildFilter is { } filter ? $" AND ({filter})" : "";
 
     /// <summary>
     /// SQL condition on <c>mp_keys k</c> (text keys) for a mapped reference (<see cref="MissingParentReference.EntityType"/>):

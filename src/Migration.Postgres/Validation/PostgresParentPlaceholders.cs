@@ -93,7 +93,7 @@ public sealed class PostgresParentPlaceholders : IParentPlaceholders
             cancellationToken);
         var column = "c." + QualifiedName.QuoteIdentifier(reference.ChildColumns[0]);
         using (var reader = await source.BeginTextExportAsync(
-            $"COPY (SELECT DISTINCT ({column})::text FROM {reference.Child.Quoted} c WHERE {column} IS NOT NULL) TO STDOUT", cancellationToken))
+            $"COPY (SELECT DISTINCT ({column})::text FROM {reference.Child.Quoted} c WHERE {column} IS NOT NULL{ChildKeys.Filter(reference)}) TO STDOUT", cancellationToken))
         await using (var writer = await target.BeginTextImportAsync($"COPY mp_placeholders (id, legacy{(legacy is null ? "" : ", lid")}) FROM STDIN", cancellationToken))
         {
             var entity = reference.EntityType!;

@@ -83,6 +83,9 @@ public sealed class MappedMissingParentsTests(GuidanceFixture fixture)
             Assert.Contains(gate.Decision.Options, o => o.Id == "skip");
             Assert.Contains(gate.Decision.Options, o => o.Id == "stop");
             Assert.DoesNotContain(gate.Decision.Options, o => o.Id == "placeholders"); // customers' other columns are required
+            // The suggested mapping of dispatch_customer leaves customers.status (codes onto an enum) to a person: parents-first is refused, saying why.
+            Assert.DoesNotContain(gate.Decision.Options, o => o.Id == "parents-first");
+            Assert.Contains("Migrating the parents first is not offered: the suggested mapping of public.dispatch_customer onto public.customers is incomplete", gate.Decision.Question, StringComparison.Ordinal);
             var distinct = await PostgresServer.ScalarAsync<long>(source, "SELECT count(DISTINCT customer_id) FROM dispatch_order");
             Assert.Contains($"{distinct:N0} customers record(s)", gate.Decision.Question, StringComparison.Ordinal);
 
@@ -175,18 +178,25 @@ public sealed class MappedMissingParentsTests(GuidanceFixture fixture)
         var (source, target) = await PairAsync("placeholders");
         await PostgresServer.ExecuteAsync(target,
             "ALTER TABLE customers ALTER email DROP NOT NULL, ALTER full_name DROP NOT NULL, ALTER status DROP NOT NULL, ALTER created_at DROP NOT NULL");
-        var id = await CreateAsync(source, target, SpecWithout("customer"));
+        // Only orders up to 40 are migrated (the spec's filter): only their customers are missing.
+        var spec = SpecWithout("customer");
+        spec = spec with { Tables = [.. spec.Tables.Select(t => t.EntityType == "order" ? t with { Filter = "id <= 40" } : t)] };
+        var id = await CreateAsync(source, target, spec);
         var gate = await GateAsync(id);
         Assert.Contains(gate.Decision.Options, o => o.Id == "placeholders");
+        Assert.Contains("40 row(s) of public.dispatch_order", gate.Decision.Question, StringComparison.Ordinal);
 
         await AnswerAsync(id, gate.Decision.Id, "placeholders");
         var migration = await ApproveAndRunAsync(id);
 
         Assert.True(migration.Phase == MigrationPhase.Completed && migration.Validation.Passed, Issues(migration));
-        var customers = await PostgresServer.ScalarAsync<long>(source, "SELECT count(DISTINCT customer_id) FROM dispatch_order");
+        var customers = await PostgresServer.ScalarAsync<long>(source, "SELECT count(DISTINCT customer_id) FROM dispatch_order WHERE id <= 40");
+        Assert.True(customers < await PostgresServer.ScalarAsync<long>(source, "SELECT count(DISTINCT customer_id) FROM dispatch_order"));
         Assert.Equal(customers, await PostgresServer.ScalarAsync<long>(target, "SELECT count(*) FROM customers WHERE email IS NULL"));
         // The placeholder's id is the one the children computed: no order was kept out for its customer.
-        Assert.Equal(LegacyIds.NewId("customer", 7L), await PostgresServer.ScalarAsync<Guid>(target, "SELECT id FROM customers WHERE legacy_id = 7"));
+        var first = await PostgresServer.ScalarAsync<int>(source, "SELECT customer_id FROM dispatch_order WHERE id = 1");
+        Assert.Equal(LegacyIds.NewId("customer", first), await PostgresServer.ScalarAsync<Guid>(target, $"SELECT id FROM customers WHERE legacy_id = {first}"));
+        Assert.Equal(LegacyIds.NewId("customer", first), await PostgresServer.ScalarAsync<Guid>(target, "SELECT customer_id FROM orders WHERE legacy_id = 1"));
         Assert.Equal(0L, await PostgresServer.ScalarAsync<long>(target,
             $"SELECT count(*) FROM migration_control.quarantine WHERE migration_id = '{id}' AND table_name = 'public.dispatch_order' AND reason LIKE 'orphan:%'"));
         Assert.Equal(0L, await PostgresServer.ScalarAsync<long>(target, "SELECT count(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id)"));
