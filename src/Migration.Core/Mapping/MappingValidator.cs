@@ -5,7 +5,8 @@ namespace Migration.Core.Mapping;
 /// <summary>
 /// Checks a <see cref="MappingSpec"/> against the source and target catalogs before anything runs: unknown tables and
 /// columns, transforms the types do not allow, enum values the target does not have, required target columns nothing
-/// fills, narrowing casts, cyclic lookups, references to entity types nothing produces, duplicate targets. Every
+/// fills, narrowing casts, cyclic lookups, references to entity types nothing produces (a warning when the source has
+/// the entity's table: see <see cref="Planning.MappedMissingParents"/>), duplicate targets. Every
 /// finding names the JSON path of the offending field. SQL inside the spec (filters, expressions) is checked against
 /// the live source by <see cref="Abstractions.IMappingProbe"/>.
 /// </summary>
