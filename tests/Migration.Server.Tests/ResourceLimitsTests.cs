@@ -54,12 +54,11 @@ public sealed class ResourceLimitsTests(PostgresServer postgres, ServerFixture f
         await WaitFor.ConditionAsync(
             async () => (await Client.GetMigrationAsync(new GetMigrationRequest { MigrationId = id })).Migration.RowsCopied > 0,
             Timeout, "the first committed page");
+        // While it copies, its copy agents are in memory (the probe at the end, which sees them gone, can see them).
+        await WaitFor.ConditionAsync(() => CopyAgentsActiveAsync(id), TimeSpan.FromSeconds(10), "a copy agent while copying");
         var paused = (await Client.PauseMigrationAsync(new PauseMigrationRequest { MigrationId = id, Reason = "tests" })).Migration;
         Assert.Equal(MigrationPhase.Paused, paused.Phase);
         Assert.True(paused.RowsCopied < Tables * RowsPerTable, "the migration finished before it could be paused");
-
-        // The copy agents of the table that was running are still there (the probe below sees them).
-        Assert.True(await CopyAgentsActiveAsync(id), "no copy agent found while paused");
 
         // Out of range: every field named.
         var invalid = await Assert.ThrowsAsync<RpcException>(() => Client.UpdateResourceLimitsAsync(new UpdateResourceLimitsRequest

@@ -86,13 +86,14 @@ public interface IOrchestratorGrain : IGrainWithStringKey
     /// <summary>Makes sure an unfinished migration is being driven (after a restart).</summary>
     Task WakeAsync();
 
-    // Messages from the execution agents: short, and interleaved so a pause waiting for a worker cannot deadlock.
+    // Messages from the execution agents: short, and interleaved so a pause waiting for a worker cannot deadlock. Each
+    // carries the number of the table's start it is about (TableCopyRequest.Run); reports of an earlier start are ignored.
     [AlwaysInterleave]
-    Task ReportBatchAsync(BatchResult batch);
+    Task ReportBatchAsync(BatchResult batch, int run);
 
     [AlwaysInterleave]
-    Task ReportTableCompletedAsync(TableCopyResult result);
+    Task ReportTableCompletedAsync(TableCopyResult result, int run);
 
     [AlwaysInterleave]
-    Task ReportTableFailedAsync(string table, Core.Agents.ErrorContext error);
+    Task ReportTableFailedAsync(string table, Core.Agents.ErrorContext error, int run);
 }

@@ -119,7 +119,8 @@ public sealed partial class RangeCopyGrain(IRangeCopier copier, ILocalSiloDetail
             RangeCopyResult result;
             try
             {
-                result = await copier.CopyRangeAsync(request, range, (batch, _) => reports.Writer.WriteAsync(batch, CancellationToken.None).AsTask(), cancellationToken);
+                // A stop lets go of a report waiting for room (the page is committed; the report is progress only).
+                result = await copier.CopyRangeAsync(request, range, (batch, token) => reports.Writer.WriteAsync(batch, token).AsTask(), cancellationToken);
             }
             finally
             {

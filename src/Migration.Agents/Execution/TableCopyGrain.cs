@@ -33,6 +33,8 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private (int Range, ErrorContext Error)? _failure;
     private Channel<BatchResult>? _reports;
+    private RunNumber? _runNumber;
+    private bool _completedRun;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -41,17 +43,25 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
         ArgumentNullException.ThrowIfNull(request);
         if (_run is { IsCompleted: false })
         {
+            // The same work asked for by a newer start of the orchestrator (its driver moved, say): report under it. A run
+            // being stopped is not adopted; it ends, and the orchestrator starts the table again once it has.
+            if (_stop is { IsCancellationRequested: false } && _runNumber is { } current)
+            {
+                current.Value = request.Run;
+            }
+
             return Task.CompletedTask;
         }
 
         _stop?.Dispose();
         _stop = new CancellationTokenSource();
+        _runNumber = new RunNumber { Value = request.Run };
         _failure = null;
         _completed.Clear();
         _started.Clear();
         _progress.Clear();
         DelayDeactivation(TimeSpan.FromDays(7));
-        _run = RunAsync(request, _stop.Token);
+        _run = RunAsync(request, _runNumber, _stop.Token);
         return Task.CompletedTask;
     }
 
@@ -63,7 +73,8 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
         }
 
         await _stop.CancelAsync();
-        await Task.WhenAll(_started.Select(range => StopRangeAsync(range)));
+        _reports?.Writer.TryComplete(); // a range waiting to hand over a page report is let go: progress only
+        await Task.WhenAll(_started.ToList().Select(range => StopRangeAsync(range)));
         try
         {
             await _run.WaitAsync(TimeSpan.FromSeconds(30));
@@ -71,6 +82,13 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             // The ranges' pages in flight are rolled back; their checkpoints are safe either way.
+        }
+
+        if (_run.IsCompleted)
+        {
+            // Said again now that this call is over: a run that finished while the stop was under way asked to go while
+            // the call was still executing.
+            Done(_completedRun);
         }
     }
 
@@ -92,7 +110,7 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
         {
             if (!await reports.Writer.WaitToWriteAsync())
             {
-                return; // the run ended
+                return; // the run ended, or is being stopped
             }
         }
     }
@@ -120,7 +138,7 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
         return Task.CompletedTask;
     }
 
-    private async Task RunAsync(TableCopyRequest request, CancellationToken cancellationToken)
+    private async Task RunAsync(TableCopyRequest request, RunNumber run, CancellationToken cancellationToken)
     {
         var table = request.Table.Table.ToString();
         var orchestrator = GrainFactory.GetGrain<IOrchestratorGrain>(request.MigrationId);
@@ -131,7 +149,7 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        var sender = SendReportsAsync(_reports.Reader, orchestrator, request.MigrationId, table);
+        var sender = SendReportsAsync(_reports.Reader, orchestrator, request.MigrationId, table, run);
         try
         {
             var ranges = await copier.PrepareRangesAsync(request, cancellationToken);
@@ -159,13 +177,15 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
                 cancellationToken.ThrowIfCancellationRequested();
                 if (_failure is var (failedRange, error))
                 {
-                    await Task.WhenAll(_started.Where(r => r != failedRange && !_completed.ContainsKey(r)).Select(r => StopRangeAsync(r)));
-                    await ReportFailedAsync(orchestrator, request.MigrationId, table, error);
+                    await Task.WhenAll(_started.Where(r => r != failedRange && !_completed.ContainsKey(r)).ToList().Select(r => StopRangeAsync(r)));
+                    cancellationToken.ThrowIfCancellationRequested(); // stopped meanwhile: the failure is not news any more
+                    await ReportFailedAsync(orchestrator, request.MigrationId, table, error, run);
                     return;
                 }
 
                 while (waiting.Count > 0 && _started.Count(r => !_completed.ContainsKey(r)) < slots)
                 {
+                    cancellationToken.ThrowIfCancellationRequested(); // never start a range once a stop has begun
                     var range = waiting.Dequeue();
                     _started.Add(range);
                     await GrainFailover.CallAsync(() => RangeGrain(range).StartAsync(request, range), clock, cancellationToken);
@@ -186,14 +206,14 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
                 RowsQuarantined = _completed.Values.Sum(r => r.RowsQuarantined),
             };
             LogTableCompleted(logger, request.MigrationId, table, rows, ranges.Count);
-            await GrainFailover.CallAsync(() => orchestrator.ReportTableCompletedAsync(result), clock, CancellationToken.None);
+            await GrainFailover.CallAsync(() => orchestrator.ReportTableCompletedAsync(result, run.Value), clock, CancellationToken.None);
             completed = true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             LogStopped(logger, request.MigrationId, table);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             LogFailed(logger, request.MigrationId, table, ex);
             var postgres = ex as PostgresException ?? ex.InnerException as PostgresException;
@@ -201,7 +221,12 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
                 AgentId.MigrationExecution, MigrationPhase.Execution, $"copy {table}", null, 0, postgres?.MessageText ?? ex.Message,
                 postgres?.SqlState, postgres?.ConstraintName, postgres?.Detail,
                 ["fix the cause and resume the migration (it continues from the last committed page)", "cancel the migration"],
-                $"table {table}: copy stopped; every committed page is kept with its checkpoint", EscalationLevel: 2));
+                $"table {table}: copy stopped; every committed page is kept with its checkpoint", EscalationLevel: 2), run);
+        }
+        catch (Exception ex)
+        {
+            // Failed while being stopped: whoever stopped it decides what comes next.
+            LogStoppedWithError(logger, request.MigrationId, table, ex.Message);
         }
         finally
         {
@@ -216,6 +241,7 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
     /// </summary>
     private void Done(bool completed)
     {
+        _completedRun = completed;
         if (completed)
         {
             DeactivateOnIdle();
@@ -251,6 +277,8 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
                     _failure ??= (range, error);
                     break;
                 case RangeRunState.Idle or RangeRunState.Stopped:
+                    // A range stopped because the table is being stopped is not started again.
+                    cancellationToken.ThrowIfCancellationRequested();
                     LogRangeRestarted(logger, request.MigrationId, request.Table.Table.ToString(), range, status.Silo);
                     await GrainFailover.CallAsync(() => RangeGrain(range).StartAsync(request, range), clock, cancellationToken);
                     break;
@@ -270,11 +298,11 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
         }
     }
 
-    private async Task ReportFailedAsync(IOrchestratorGrain orchestrator, string migrationId, string table, ErrorContext error)
+    private async Task ReportFailedAsync(IOrchestratorGrain orchestrator, string migrationId, string table, ErrorContext error, RunNumber run)
     {
         try
         {
-            await GrainFailover.CallAsync(() => orchestrator.ReportTableFailedAsync(table, error), clock, CancellationToken.None);
+            await GrainFailover.CallAsync(() => orchestrator.ReportTableFailedAsync(table, error, run.Value), clock, CancellationToken.None);
         }
         catch (Exception reportError)
         {
@@ -282,13 +310,13 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
         }
     }
 
-    private async Task SendReportsAsync(ChannelReader<BatchResult> reports, IOrchestratorGrain orchestrator, string migrationId, string table)
+    private async Task SendReportsAsync(ChannelReader<BatchResult> reports, IOrchestratorGrain orchestrator, string migrationId, string table, RunNumber run)
     {
         await foreach (var batch in reports.ReadAllAsync())
         {
             try
             {
-                await GrainFailover.CallAsync(() => orchestrator.ReportBatchAsync(batch), clock, CancellationToken.None, TimeSpan.FromSeconds(5));
+                await GrainFailover.CallAsync(() => orchestrator.ReportBatchAsync(batch, run.Value), clock, CancellationToken.None, TimeSpan.FromSeconds(5));
             }
             catch (Exception ex)
             {
@@ -320,6 +348,15 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
     [LoggerMessage(Level = LogLevel.Information, Message = "[{MigrationId}] copy of {Table} stopped on request")]
     private static partial void LogStopped(ILogger logger, string migrationId, string table);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "[{MigrationId}] copy of {Table} stopped on request ({Reason})")]
+    private static partial void LogStoppedWithError(ILogger logger, string migrationId, string table, string reason);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "[{MigrationId}] copy of {Table} failed")]
     private static partial void LogFailed(ILogger logger, string migrationId, string table, Exception exception);
+
+    /// <summary>The orchestrator's number of the start a run reports under (a newer start of the same work may adopt it).</summary>
+    private sealed class RunNumber
+    {
+        public int Value { get; set; }
+    }
 }

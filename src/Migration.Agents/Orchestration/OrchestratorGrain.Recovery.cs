@@ -1,3 +1,4 @@
+using Migration.Agents.Cluster;
 using Migration.Core.Agents;
 using Migration.Core.Catalog;
 using Migration.Core.Events;
@@ -17,6 +18,7 @@ public sealed partial class OrchestratorGrain
 {
     private static readonly TimeSpan LeaseRetryInterval = TimeSpan.FromSeconds(2);
     private const int LeaseUnreachableAttempts = 15;
+    private static readonly TimeSpan CopyStopTimeout = TimeSpan.FromSeconds(60);
 
     private IMigrationRecovery? Recovery => ServiceProvider.GetService<IMigrationRecovery>();
 
@@ -40,6 +42,7 @@ public sealed partial class OrchestratorGrain
             MessagePriority.Critical);
 
         await StopDriverAsync();
+        await WaitForCopiesToStopAsync(selected, "roll back");
         var target = S.Command!;
         await using var lease = await AcquireLeaseForChangeAsync("roll back");
         // A whole rollback also removes the placeholder parents the migration created (their tables were measured at the
@@ -278,6 +281,31 @@ public sealed partial class OrchestratorGrain
         catch (Npgsql.NpgsqlException)
         {
             return NoLease.Instance; // the analysis reports the unreachable target itself
+        }
+    }
+
+    /// <summary>
+    /// A rollback removes what the copies wrote, so none may still be writing: waits (up to
+    /// <see cref="CopyStopTimeout"/>) until the copy agent of every table concerned has ended its run, and refuses
+    /// (FAILED_PRECONDITION, nothing changed) when one has not.
+    /// </summary>
+    private async Task WaitForCopiesToStopAsync(IReadOnlyList<Core.Planning.TablePlan> tables, string action)
+    {
+        var deadline = clock.GetUtcNow() + CopyStopTimeout;
+        foreach (var table in tables)
+        {
+            var name = table.Table.ToString();
+            while (await GrainFailover.CallAsync(() => TableGrain(name).IsRunningAsync(), clock, CancellationToken.None))
+            {
+                if (clock.GetUtcNow() >= deadline)
+                {
+                    EnsureDriver(); // nothing was changed: the migration goes on
+                    throw new InvalidOperationException(
+                        $"Cannot {action} migration '{Id}': the copy of {name} has not stopped yet (its page in flight is still being rolled back); try again in a moment.");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), clock);
+            }
         }
     }
 

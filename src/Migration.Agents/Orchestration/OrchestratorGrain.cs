@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Migration.Agents.Abstractions;
 using Migration.Agents.Cluster;
 using Migration.Agents.Messaging;
@@ -324,27 +325,27 @@ public sealed partial class OrchestratorGrain(
         return Task.CompletedTask;
     }
 
-    public async Task ReportBatchAsync(BatchResult batch)
+    public async Task ReportBatchAsync(BatchResult batch, int run)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (!S.Tables.TryGetValue(batch.Table, out var run))
+        if (!IsCurrentRun(batch.Table, run, "a page", out var state))
         {
             return;
         }
 
-        run.RowsCopied = batch.TableRowsCopied;
-        run.RowsCopiedThisRun += batch.Rows;
-        run.BatchesCompleted = batch.BatchesCompleted;
-        run.BatchesThisRun++;
-        run.LastBatchDuration = batch.Duration;
-        run.TotalBatchDuration += batch.Duration;
-        if (batch.NextBatchSize != run.CurrentBatchSize)
+        state.RowsCopied = batch.TableRowsCopied;
+        state.RowsCopiedThisRun += batch.Rows;
+        state.BatchesCompleted = batch.BatchesCompleted;
+        state.BatchesThisRun++;
+        state.LastBatchDuration = batch.Duration;
+        state.TotalBatchDuration += batch.Duration;
+        if (batch.NextBatchSize != state.CurrentBatchSize)
         {
-            run.BatchSizeAdjustments++;
+            state.BatchSizeAdjustments++;
         }
 
-        run.CurrentBatchSize = batch.NextBatchSize;
-        run.RowsTotal = Math.Max(run.RowsTotal, run.RowsCopied);
+        state.CurrentBatchSize = batch.NextBatchSize;
+        state.RowsTotal = Math.Max(state.RowsTotal, state.RowsCopied);
         if (batch.Validated)
         {
             S.BatchesValidated++;
@@ -355,49 +356,70 @@ public sealed partial class OrchestratorGrain(
         // Seed: batch_completed → validate_batch + update_progress. The page was counted in the target inside its own
         // transaction (Validated); the event carries the progress to every watcher.
         await EmitAsync(AgentId.MigrationExecution, new BatchCompletedPayload(batch.Table, batch.BatchId, batch.Rows, batch.Duration,
-            run.RowsCopied, run.RowsTotal, batch.NextBatchSize, Rate(run), batch.Validated));
+            state.RowsCopied, state.RowsTotal, batch.NextBatchSize, Rate(state), batch.Validated));
         await SaveThrottledAsync();
     }
 
-    public async Task ReportTableCompletedAsync(TableCopyResult result)
+    public async Task ReportTableCompletedAsync(TableCopyResult result, int run)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (!S.Tables.TryGetValue(result.Table, out var run) || run.Status == TableStatus.Completed)
+        if (!IsCurrentRun(result.Table, run, "its completion", out var state) || state.Status == TableStatus.Completed)
         {
             return;
         }
 
-        run.Status = TableStatus.Completed;
-        run.CompletedAt = clock.GetUtcNow();
-        run.RowsCopied = result.RowsCopied;
-        run.RowsTotal = result.RowsCopied;
+        state.Status = TableStatus.Completed;
+        state.CompletedAt = clock.GetUtcNow();
+        state.RowsCopied = result.RowsCopied;
+        state.RowsTotal = result.RowsCopied;
         await RefreshQuarantinedAsync(result.Table, CancellationToken.None);
         await EmitAsync(AgentId.MigrationExecution, new TableCompletedPayload(result.Table, result.RowsCopied, result.Duration,
-            result.Duration > TimeSpan.Zero ? run.RowsCopiedThisRun / result.Duration.TotalSeconds : 0));
+            result.Duration > TimeSpan.Zero ? state.RowsCopiedThisRun / result.Duration.TotalSeconds : 0));
         await journal.SendAsync(Id, AgentId.MigrationExecution, AgentId.Orchestrator, AgentMessageType.StatusUpdate,
             $"{result.Table}: {result.RowsCopied:N0} rows in {result.Batches} pages");
-        await RecordControlAsync(result.Table, run, "completed", null);
+        await RecordControlAsync(result.Table, state, "completed", null);
         await SaveAsync();
         CompleteWait(result.Table, true);
     }
 
-    public async Task ReportTableFailedAsync(string table, ErrorContext error)
+    public async Task ReportTableFailedAsync(string table, ErrorContext error, int run)
     {
         ArgumentNullException.ThrowIfNull(error);
-        if (!S.Tables.TryGetValue(table, out var run))
+        if (!IsCurrentRun(table, run, "its failure", out var state))
         {
             return;
         }
 
-        run.Status = TableStatus.Failed;
-        run.Error = error.Message;
+        state.Status = TableStatus.Failed;
+        state.Error = error.Message;
         NoteTableFailure(table, error);
         await EmitAsync(AgentId.MigrationExecution, new ErrorPayload(error));
         await journal.SendAsync(Id, AgentId.MigrationExecution, AgentId.Orchestrator, AgentMessageType.ErrorReport,
             $"{table}: {error.Message} (SqlState {error.SqlState ?? "-"})", MessagePriority.Critical);
-        await RecordControlAsync(table, run, "failed", error.Message);
+        await RecordControlAsync(table, state, "failed", error.Message);
         await SaveAsync();
         CompleteWait(table, false);
+    }
+
+    /// <summary>
+    /// True when <paramref name="table"/> is in the plan and <paramref name="run"/> is its current start; a report of an
+    /// earlier start (a copy stopped by a pause or a rollback whose last word arrives late) is logged and ignored.
+    /// </summary>
+    private bool IsCurrentRun(string table, int run, string what, [NotNullWhen(true)] out TableRunState? state)
+    {
+        if (!S.Tables.TryGetValue(table, out state))
+        {
+            return false;
+        }
+
+        if (state.Run == run)
+        {
+            return true;
+        }
+
+        LogStaleReport(logger, Id, table, what, run, state.Run);
+        state = null;
+        return false;
     }
 
     private void EnsureDriver()
@@ -572,6 +594,7 @@ public sealed partial class OrchestratorGrain(
         run.RunStartedAt = clock.GetUtcNow();
         run.RowsCopiedThisRun = 0;
         run.BatchesThisRun = 0;
+        run.Run = ++S.TableRuns;
         await EmitAsync(AgentId.MigrationExecution, new TableStartedPayload(name, run.RowsTotal, run.RowsCopied, table.WritePath, table.Wave));
         await journal.SendAsync(Id, AgentId.Orchestrator, AgentId.MigrationExecution, AgentMessageType.TaskDelegation,
             $"copy {name}: {run.RowsTotal:N0} rows, {table.WritePath}, {table.PagingDescription}, pages from {run.CurrentBatchSize:N0} rows" +
@@ -584,6 +607,7 @@ public sealed partial class OrchestratorGrain(
         {
             Parallelism = streams,
             Mapping = command.Options.Mapping,
+            Run = run.Run,
         }));
         var worker = TableGrain(name);
         await GrainFailover.CallAsync(() => worker.StartAsync(request), clock, cancellationToken);
@@ -795,6 +819,9 @@ public sealed partial class OrchestratorGrain(
 
     private static string Describe(IReadOnlyDictionary<string, Core.Catalog.TableClass> classes) =>
         string.Join(", ", classes.Values.GroupBy(c => c).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "[{MigrationId}] {Table}: ignored {What} from start {Run} (the current start is {Current})")]
+    private static partial void LogStaleReport(ILogger logger, string migrationId, string table, string what, int run, int current);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "[{MigrationId}] driver stopped")]
     private static partial void LogDriverStopped(ILogger logger, string migrationId);

@@ -49,4 +49,6 @@ public sealed class OrchestratorState
     [Id(82)] public List<MissingParentReference> PlaceholderParents { get; set; } = [];
     /// <summary>Of those, the ones whose placeholders exist ("child|rule").</summary>
     [Id(83)] public HashSet<string> PlaceholdersCreated { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Table starts so far: each start of a table copy gets the next number (<see cref="TableRunState.Run"/>).</summary>
+    [Id(84)] public int TableRuns { get; set; }
 }

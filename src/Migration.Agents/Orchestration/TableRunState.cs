@@ -20,4 +20,6 @@ public sealed class TableRunState
     [Id(11)] public TimeSpan TotalBatchDuration { get; set; }
     [Id(12)] public int BatchesThisRun { get; set; }
     [Id(13)] public string? Error { get; set; }
+    /// <summary>The number of the table's current start (reports of other starts are stale and ignored).</summary>
+    [Id(14)] public int Run { get; set; }
 }

@@ -37,4 +37,11 @@ public sealed record TableCopyRequest(
     /// tables (their entity types, keys, filters) when it rewrites foreign keys and finds orphans.
     /// </summary>
     public MappingSpec? Mapping { get; init; }
+
+    /// <summary>
+    /// The orchestrator's number for this start of the table (it grows with every start): the copy agent reports under
+    /// it, so a report of an earlier start that arrives late — after a rollback reset the table, say — is recognised and
+    /// ignored instead of being taken for news of the current one.
+    /// </summary>
+    public int Run { get; init; }
 }
