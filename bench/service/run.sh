@@ -3,7 +3,8 @@
 #
 #   bench/service/run.sh                 about 3.1M rows (75k customers, 750k orders, 2.25M order items)
 #   SCALE=0.1 bench/service/run.sh       a tenth of that (SCALE multiplies every table)
-#   METHODS="raw pass-through" bench/service/run.sh      a subset of: raw raw-pk pass-through pass-through-warm mapped
+#   METHODS="raw pass-through" bench/service/run.sh      a subset of: raw raw-pk pass-through pass-through-warm
+#                                        pass-through-warm-1 mapped
 #   RESULTS_FILE=/tmp/try.md bench/service/run.sh         append the results elsewhere (a trial run)
 #   SERVICE_ARGS="--max-concurrent-batches 1" bench/service/run.sh   extra arguments for the CLI's `run`
 #   ROUNDS=3 bench/service/run.sh        the methods in turn, ROUNDS times (alternating); each round's ratios are
@@ -19,6 +20,7 @@
 #   mapped        the same with every table forced onto the mapped path (--force-mapped for each table)
 #   pass-through-warm   pass-through on a server that has already run one migration (the customers table into a
 #                 scratch database, not measured): without the first run's JIT compilation of the copy path
+#   pass-through-warm-1  the same with one page stream (--max-concurrent-batches 1: no key ranges side by side)
 # Service runs are timed from the CLI's start to its exit (which is 0 only if the migration completed and was
 # validated); the server's RSS is sampled every 200 ms from /proc: idle (just before the run) and peak; its CPU time
 # is the user + system time it used during the run. During the copy phase (raw: the pipe; service: first table
@@ -98,7 +100,7 @@ record() {
 proc_ticks() {
   local stat
   ticks=0
-  read -r stat <"/proc/$1/stat" 2>/dev/null || return 0
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 0 # gone: a backend that just exited
   # shellcheck disable=SC2086 # the fields after "pid (comm) "
   set -- ${stat##*) } "$2"
   if [ "${!#}" = 1 ]; then ticks=$((${12} + ${13} + ${14} + ${15})); else ticks=$((${12} + ${13})); fi
@@ -108,11 +110,11 @@ proc_ticks() {
 cluster_ticks() {
   local pm kids kid total
   ticks=0
-  read -r pm <"$1/postmaster.pid" 2>/dev/null || return 0
+  { read -r pm <"$1/postmaster.pid"; } 2>/dev/null || return 0
   proc_ticks "$pm" 1
   total=$ticks
   kids=()
-  read -r -a kids <"/proc/$pm/task/$pm/children" 2>/dev/null || true # one line without a newline: read "fails"
+  { read -r -a kids <"/proc/$pm/task/$pm/children"; } 2>/dev/null || true # one line without a newline: read "fails"
   for kid in "${kids[@]}"; do
     proc_ticks "$kid" 0
     total=$((total + ticks))
@@ -222,7 +224,7 @@ run_service() {
     srv_stop
     return
   fi
-  if [[ "$name" == *-warm ]]; then
+  if [[ "$name" == *-warm* ]]; then
     log "$name (round $round): warming the server up with an unmeasured migration of public.customers"
     tgt postgres -c "CREATE DATABASE ${db}_warm_up"
     srv_cli run --server "$SRV_URL" --yes --no-color --include-table public.customers \
@@ -265,14 +267,21 @@ for round in $(seq 1 "$rounds"); do
 for method in $methods; do
   case "$method" in
     raw | raw-pk) run_raw "$method" ;;
-    pass-through | pass-through-warm) run_service "$method" ${SERVICE_ARGS:-} ;;
+    pass-through | pass-through-warm)
+      # shellcheck disable=SC2086 # SERVICE_ARGS is a list of CLI arguments
+      run_service "$method" ${SERVICE_ARGS:-}
+      ;;
+    pass-through-warm-1)
+      # shellcheck disable=SC2086 # SERVICE_ARGS is a list of CLI arguments
+      run_service "$method" --max-concurrent-batches 1 ${SERVICE_ARGS:-}
+      ;;
     mapped)
       forced=()
       for t in "${tables[@]}"; do forced+=(--force-mapped "public.$t"); done
       # shellcheck disable=SC2086 # SERVICE_ARGS is a list of CLI arguments
       run_service mapped "${forced[@]}" ${SERVICE_ARGS:-}
       ;;
-    *) log "unknown method $method (known: raw raw-pk pass-through pass-through-warm mapped)"; exit 2 ;;
+    *) log "unknown method $method (known: raw raw-pk pass-through pass-through-warm pass-through-warm-1 mapped)"; exit 2 ;;
   esac
 done
 done
