@@ -31,6 +31,27 @@ public sealed class GuidanceFixture : IAsyncLifetime
 
     public GuidanceService.GuidanceServiceClient Guidance { get; private set; } = null!;
 
+    /// <summary>The one pending missing-parents decision of migration <paramref name="id"/>.</summary>
+    public async Task<DecisionCard> MissingParentsDecisionAsync(string id) =>
+        Assert.Single((await Guidance.ListDecisionsAsync(new ListDecisionsRequest { MigrationId = id })).Decisions,
+            d => d.Gate == DecisionGate.MissingParents);
+
+    /// <summary>Answers a decision by RPC, as the data owner "heidi".</summary>
+    public Task<AnswerDecisionResponse> AnswerAsync(string id, string decisionId, string option) =>
+        Guidance.AnswerDecisionAsync(new AnswerDecisionRequest
+        {
+            MigrationId = id, DecisionId = decisionId, OptionId = option, AnsweredBy = "heidi", Reason = "test",
+        }).ResponseAsync;
+
+    /// <summary>Approves the plan and starts the migration as "heidi", watches it to its end and returns it.</summary>
+    public async Task<Contracts.V1.Migration> ApproveAndRunAsync(string id)
+    {
+        await Migrations.ApprovePlanAsync(new ApprovePlanRequest { MigrationId = id, ApprovedBy = "heidi" });
+        await Migrations.StartMigrationAsync(new StartMigrationRequest { MigrationId = id, StartedBy = "heidi" });
+        await Runs.WatchToEndAsync(Migrations, id);
+        return (await Migrations.GetMigrationAsync(new GetMigrationRequest { MigrationId = id })).Migration;
+    }
+
     public Dictionary<string, string?> Settings() => new()
     {
         ["Redis:ConnectionString"] = Redis.ConnectionString,

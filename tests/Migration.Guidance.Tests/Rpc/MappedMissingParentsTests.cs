@@ -47,24 +47,6 @@ public sealed class MappedMissingParentsTests(GuidanceFixture fixture)
             o.Batch = new BatchSettings { BaseBatchSize = 200, MinBatchSize = 50, MaxBatchSize = 1000 };
         });
 
-    private async Task<DecisionCard> GateAsync(string id) =>
-        Assert.Single((await fixture.Guidance.ListDecisionsAsync(new ListDecisionsRequest { MigrationId = id })).Decisions,
-            d => d.Gate == DecisionGate.MissingParents);
-
-    private Task<AnswerDecisionResponse> AnswerAsync(string id, string decisionId, string option) =>
-        fixture.Guidance.AnswerDecisionAsync(new AnswerDecisionRequest
-        {
-            MigrationId = id, DecisionId = decisionId, OptionId = option, AnsweredBy = "heidi", Reason = "test",
-        }).ResponseAsync;
-
-    private async Task<Contracts.V1.Migration> ApproveAndRunAsync(string id)
-    {
-        await fixture.Migrations.ApprovePlanAsync(new ApprovePlanRequest { MigrationId = id, ApprovedBy = "heidi" });
-        await fixture.Migrations.StartMigrationAsync(new StartMigrationRequest { MigrationId = id, StartedBy = "heidi" });
-        await Runs.WatchToEndAsync(fixture.Migrations, id);
-        return (await fixture.Migrations.GetMigrationAsync(new GetMigrationRequest { MigrationId = id })).Migration;
-    }
-
     private static string Issues(Contracts.V1.Migration migration) =>
         $"{migration.Phase} {migration.ErrorMessage} {string.Join("; ", migration.Validation.Tables.SelectMany(t => t.Issues))}";
 
@@ -75,7 +57,7 @@ public sealed class MappedMissingParentsTests(GuidanceFixture fixture)
         var id = await CreateAsync(source, target, SpecWithout("customer"));
         try
         {
-            var gate = await GateAsync(id);
+            var gate = await fixture.MissingParentsDecisionAsync(id);
 
             Assert.StartsWith("missing-parents-", gate.Decision.Id, StringComparison.Ordinal);
             Assert.Contains("public.dispatch_order", gate.Decision.Question, StringComparison.Ordinal);
@@ -146,13 +128,13 @@ public sealed class MappedMissingParentsTests(GuidanceFixture fixture)
         }
 
         var id = await CreateAsync(source, target, SpecWithout("customer"));
-        var gate = await GateAsync(id);
+        var gate = await fixture.MissingParentsDecisionAsync(id);
         var missingRows = await PostgresServer.ScalarAsync<long>(source, "SELECT count(*) FROM dispatch_order WHERE customer_id > 30");
         Assert.Contains($"{missingRows:N0} row(s) of public.dispatch_order", gate.Decision.Question, StringComparison.Ordinal);
         Assert.DoesNotContain(gate.Decision.Options, o => o.Id == "parents-first"); // the target's customers already hold rows
 
-        await AnswerAsync(id, gate.Decision.Id, "skip");
-        var migration = await ApproveAndRunAsync(id);
+        await fixture.AnswerAsync(id, gate.Decision.Id, "skip");
+        var migration = await fixture.ApproveAndRunAsync(id);
 
         Assert.True(migration.Phase == MigrationPhase.Completed && migration.Validation.Passed, Issues(migration));
         // Orders of customers 1..30 arrived pointing at them; the others were kept out and listed, each with its reason.
@@ -182,12 +164,12 @@ public sealed class MappedMissingParentsTests(GuidanceFixture fixture)
         var spec = SpecWithout("customer");
         spec = spec with { Tables = [.. spec.Tables.Select(t => t.EntityType == "order" ? t with { Filter = "id <= 40" } : t)] };
         var id = await CreateAsync(source, target, spec);
-        var gate = await GateAsync(id);
+        var gate = await fixture.MissingParentsDecisionAsync(id);
         Assert.Contains(gate.Decision.Options, o => o.Id == "placeholders");
         Assert.Contains("40 row(s) of public.dispatch_order", gate.Decision.Question, StringComparison.Ordinal);
 
-        await AnswerAsync(id, gate.Decision.Id, "placeholders");
-        var migration = await ApproveAndRunAsync(id);
+        await fixture.AnswerAsync(id, gate.Decision.Id, "placeholders");
+        var migration = await fixture.ApproveAndRunAsync(id);
 
         Assert.True(migration.Phase == MigrationPhase.Completed && migration.Validation.Passed, Issues(migration));
         var customers = await PostgresServer.ScalarAsync<long>(source, "SELECT count(DISTINCT customer_id) FROM dispatch_order WHERE id <= 40");
@@ -219,17 +201,17 @@ public sealed class MappedMissingParentsTests(GuidanceFixture fixture)
     {
         var (source, target) = await PairAsync("first");
         var id = await CreateAsync(source, target, SpecWithout("category"));
-        var gate = await GateAsync(id);
+        var gate = await fixture.MissingParentsDecisionAsync(id);
         Assert.Contains("category_id → category", gate.Decision.Question, StringComparison.Ordinal);
         Assert.Equal("parents-first", Assert.Single(gate.Decision.Options, o => o.Recommended).Id);
 
-        await AnswerAsync(id, gate.Decision.Id, "parents-first");
+        await fixture.AnswerAsync(id, gate.Decision.Id, "parents-first");
         var plan = (await fixture.Migrations.GetPlanAsync(new GetPlanRequest { MigrationId = id })).Plan;
         int WaveOf(string table) => plan.Waves.ToList().FindIndex(w => w.Tables.Any(t => t.Table == table));
         Assert.True(WaveOf("public.dispatch_category") >= 0 && WaveOf("public.dispatch_category") < WaveOf("public.dispatch_product_categories"));
         var spec = (await new MappingService.MappingServiceClient(fixture.Server.Channel).GetMappingAsync(new GetMappingRequest { MigrationId = id })).Spec;
         Assert.Contains(spec.Tables, t => t.Source.EndsWith("dispatch_category", StringComparison.Ordinal) && t.Target.EndsWith("categories", StringComparison.Ordinal));
-        var migration = await ApproveAndRunAsync(id);
+        var migration = await fixture.ApproveAndRunAsync(id);
 
         Assert.True(migration.Phase == MigrationPhase.Completed && migration.Validation.Passed, Issues(migration));
         Assert.Equal(await PostgresServer.ScalarAsync<long>(source, "SELECT count(*) FROM dispatch_category"),

@@ -36,24 +36,6 @@ public sealed class MissingParentsTests(GuidanceFixture fixture)
     private Task<string> CreateAsync(string source, string target) =>
         Runs.CreateAsync(fixture.Migrations, source, target, o => o.ExcludeTables.Add("customers"));
 
-    private async Task<DecisionCard> GateAsync(string id) =>
-        Assert.Single((await fixture.Guidance.ListDecisionsAsync(new ListDecisionsRequest { MigrationId = id })).Decisions,
-            d => d.Gate == DecisionGate.MissingParents);
-
-    private Task<AnswerDecisionResponse> AnswerAsync(string id, string decisionId, string option) =>
-        fixture.Guidance.AnswerDecisionAsync(new AnswerDecisionRequest
-        {
-            MigrationId = id, DecisionId = decisionId, OptionId = option, AnsweredBy = "heidi", Reason = "test",
-        }).ResponseAsync;
-
-    private async Task<Contracts.V1.Migration> ApproveAndRunAsync(string id)
-    {
-        await fixture.Migrations.ApprovePlanAsync(new ApprovePlanRequest { MigrationId = id, ApprovedBy = "heidi" });
-        await fixture.Migrations.StartMigrationAsync(new StartMigrationRequest { MigrationId = id, StartedBy = "heidi" });
-        await Runs.WatchToEndAsync(fixture.Migrations, id);
-        return (await fixture.Migrations.GetMigrationAsync(new GetMigrationRequest { MigrationId = id })).Migration;
-    }
-
     [Fact]
     public async Task CreateMigration_ParentLeftOutAndNotInTarget_RaisesGateAndHoldsApproval()
     {
@@ -61,7 +43,7 @@ public sealed class MissingParentsTests(GuidanceFixture fixture)
         var id = await CreateAsync(source, target);
         try
         {
-            var gate = await GateAsync(id);
+            var gate = await fixture.MissingParentsDecisionAsync(id);
 
             Assert.Equal(["parents-first", "skip", "stop"], gate.Decision.Options.Select(o => o.Id));
             Assert.True(gate.Decision.Options[0].Recommended);
@@ -87,11 +69,11 @@ public sealed class MissingParentsTests(GuidanceFixture fixture)
     {
         var (source, target) = await PairAsync("first", 0);
         var id = await CreateAsync(source, target);
-        var gate = await GateAsync(id);
+        var gate = await fixture.MissingParentsDecisionAsync(id);
 
-        await AnswerAsync(id, gate.Decision.Id, "parents-first");
+        await fixture.AnswerAsync(id, gate.Decision.Id, "parents-first");
         var plan = (await fixture.Migrations.GetPlanAsync(new GetPlanRequest { MigrationId = id })).Plan;
-        var migration = await ApproveAndRunAsync(id);
+        var migration = await fixture.ApproveAndRunAsync(id);
 
         int WaveOf(string table) => plan.Waves.ToList().FindIndex(w => w.Tables.Any(t => t.Table == table));
         Assert.True(WaveOf("public.customers") >= 0);
@@ -112,13 +94,13 @@ public sealed class MissingParentsTests(GuidanceFixture fixture)
     {
         var (source, target) = await PairAsync("skip", 10);
         var id = await CreateAsync(source, target);
-        var gate = await GateAsync(id);
+        var gate = await fixture.MissingParentsDecisionAsync(id);
 
         Assert.DoesNotContain(gate.Decision.Options, o => o.Id == "parents-first");
         Assert.Contains("50 row(s) of public.orders", gate.Decision.Question, StringComparison.Ordinal);
         Assert.Contains("10 customers record(s)", gate.Decision.Question, StringComparison.Ordinal);
-        await AnswerAsync(id, gate.Decision.Id, "skip");
-        var migration = await ApproveAndRunAsync(id);
+        await fixture.AnswerAsync(id, gate.Decision.Id, "skip");
+        var migration = await fixture.ApproveAndRunAsync(id);
 
         Assert.Equal(MigrationPhase.Completed, migration.Phase);
         Assert.True(migration.Validation.Passed, string.Join("; ", migration.Validation.Tables.SelectMany(t => t.Issues)));
@@ -135,9 +117,9 @@ public sealed class MissingParentsTests(GuidanceFixture fixture)
     {
         var (source, target) = await PairAsync("stop", 0);
         var id = await CreateAsync(source, target);
-        var gate = await GateAsync(id);
+        var gate = await fixture.MissingParentsDecisionAsync(id);
 
-        var answered = await AnswerAsync(id, gate.Decision.Id, "stop");
+        var answered = await fixture.AnswerAsync(id, gate.Decision.Id, "stop");
 
         Assert.Equal(MigrationPhase.Cancelled, answered.Migration.Phase);
         Assert.Equal(0L, await PostgresServer.ScalarAsync<long>(target, "SELECT count(*) FROM orders"));
@@ -168,7 +150,7 @@ public sealed class MissingParentsTests(GuidanceFixture fixture)
         Assert.Contains("1,260 row(s) of public.orders", gate!.Decision.Question, StringComparison.Ordinal);
         Assert.Contains("18 customers record(s)", gate.Decision.Question, StringComparison.Ordinal);
         Assert.Equal(MigrationPhase.Failed, (await fixture.Migrations.GetMigrationAsync(new GetMigrationRequest { MigrationId = id })).Migration.Phase);
-        await AnswerAsync(id, gate.Decision.Id, "skip");
+        await fixture.AnswerAsync(id, gate.Decision.Id, "skip");
         await Runs.WatchToEndAsync(fixture.Migrations, id);
         var migration = (await fixture.Migrations.GetMigrationAsync(new GetMigrationRequest { MigrationId = id })).Migration;
 
