@@ -78,11 +78,8 @@ public sealed partial class OrchestratorGrain
                 decision = decision with { Question = $"{decision.Question} (Migrating the parents first is not offered: {refusal}.)" };
             }
 
-            S.MissingParents[decision.Id] = reference;
+            await RaiseBeforeWriteAsync(decision, reference, finding);
             raised.Add(decision);
-            LogMissingParents(logger, Id, reference.Child.ToString(), reference.Rule, finding.MissingKeys, finding.ChildRows);
-            await EmitAsync(AgentId.Orchestrator, new WarningPayload(reference.Child.ToString(),
-                $"A decision is needed before anything is written [{decision.Id}]: {decision.Question}"));
         }
 
         if (raised.Count > 0)

@@ -57,11 +57,8 @@ public sealed partial class OrchestratorGrain
 
             var decision = MissingParents.Decision(finding, round, raised.Count + 1,
                 MissingParents.CanHoldPlaceholders(target.FindTable(reference.Parent), reference.ParentColumns));
-            S.MissingParents[decision.Id] = reference;
+            await RaiseBeforeWriteAsync(decision, reference, finding);
             raised.Add(decision);
-            LogMissingParents(logger, Id, reference.Child.ToString(), reference.Rule, finding.MissingKeys, finding.ChildRows);
-            await EmitAsync(AgentId.Orchestrator, new WarningPayload(reference.Child.ToString(),
-                $"A decision is needed before anything is written [{decision.Id}]: {decision.Question}"));
         }
 
         if (raised.Count > 0)
@@ -71,6 +68,15 @@ public sealed partial class OrchestratorGrain
         }
 
         return plan with { Decisions = [.. plan.Decisions, .. raised] };
+    }
+
+    /// <summary>A missing-parents decision raised before anything is written: remembered, logged and announced.</summary>
+    private async Task RaiseBeforeWriteAsync(DecisionRequest decision, MissingParentReference reference, MissingParentFinding finding)
+    {
+        S.MissingParents[decision.Id] = reference;
+        LogMissingParents(logger, Id, reference.Child.ToString(), reference.Rule, finding.MissingKeys, finding.ChildRows);
+        await EmitAsync(AgentId.Orchestrator, new WarningPayload(reference.Child.ToString(),
+            $"A decision is needed before anything is written [{decision.Id}]: {decision.Question}"));
     }
 
     /// <summary>

@@ -44,8 +44,10 @@ public sealed partial class ConnectionResolver(IConfiguration configuration, ILo
                 ($"{side}.connection_string", ex.Message));
         }
 
-        ApplySslDefaults(raw, builder);
-        ApplyPoolDefaults(raw, builder);
+        // What the caller set explicitly (the builder cannot tell a default from a given value).
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = raw };
+        ApplySslDefaults(given, builder);
+        ApplyPoolDefaults(given, builder);
         if (string.IsNullOrWhiteSpace(builder.Host) || string.IsNullOrWhiteSpace(builder.Database))
         {
             throw RpcErrors.InvalidArgument($"The {side} connection string must name a Host and a Database.",
@@ -62,9 +64,8 @@ public sealed partial class ConnectionResolver(IConfiguration configuration, ILo
     /// Database:SslMode (Disable, Allow, Prefer, Require, VerifyCA, VerifyFull) and Database:RootCertificate apply to
     /// connection strings that do not set their own SSL Mode / Root Certificate.
     /// </summary>
-    private void ApplySslDefaults(string raw, NpgsqlConnectionStringBuilder builder)
+    private void ApplySslDefaults(System.Data.Common.DbConnectionStringBuilder given, NpgsqlConnectionStringBuilder builder)
     {
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = raw };
         if (configuration["Database:SslMode"] is { Length: > 0 } mode && !given.ContainsKey("SSL Mode") && !given.ContainsKey("SslMode"))
         {
             builder.SslMode = Enum.TryParse<SslMode>(mode, ignoreCase: true, out var parsed)
@@ -85,9 +86,8 @@ public sealed partial class ConnectionResolver(IConfiguration configuration, ILo
     /// (which counts them against <c>max_connections</c>). A connection string that sets its own Connection Idle
     /// Lifetime / Connection Pruning Interval keeps them.
     /// </summary>
-    private static void ApplyPoolDefaults(string raw, NpgsqlConnectionStringBuilder builder)
+    private static void ApplyPoolDefaults(System.Data.Common.DbConnectionStringBuilder given, NpgsqlConnectionStringBuilder builder)
     {
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = raw };
         if (!given.ContainsKey("Connection Idle Lifetime") && !given.ContainsKey("ConnectionIdleLifetime"))
         {
             builder.ConnectionIdleLifetime = Math.Max(PoolIdleLifetimeSeconds, builder.ConnectionPruningInterval);
