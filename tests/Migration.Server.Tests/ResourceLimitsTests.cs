@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Migration.Contracts.V1;
 using Migration.Server.Tests.Infrastructure;
 using Migration.Testing;
+using Npgsql;
 
 namespace Migration.Server.Tests;
 
@@ -26,11 +27,13 @@ public sealed class ResourceLimitsTests(PostgresServer postgres, ServerFixture f
     {
         var source = await postgres.CreateDatabaseAsync("limits_src");
         var target = await postgres.CreateDatabaseAsync("limits_tgt");
-        // Text keys: tables paged by keyset, never cut into ranges, so each table is one page stream.
+        // Text keys: tables paged by keyset, never cut into ranges, so each table is one page stream. t0 is the
+        // largest, so the plan copies it first.
         for (var t = 0; t < Tables; t++)
         {
+            var rows = t == 0 ? RowsPerTable : RowsPerTable / 2;
             await PostgresServer.ExecuteAsync(source,
-                $"CREATE TABLE t{t} (id text PRIMARY KEY, n int); INSERT INTO t{t} SELECT 'k' || lpad(g::text, 6, '0'), g FROM generate_series(1, {RowsPerTable}) g; ANALYZE t{t};");
+                $"CREATE TABLE t{t} (id text PRIMARY KEY, n int); INSERT INTO t{t} SELECT 'k' || lpad(g::text, 6, '0'), g FROM generate_series(1, {rows}) g; ANALYZE t{t};");
         }
 
         var created = await Client.CreateMigrationAsync(MigrationRun.Request(source, target, o =>
@@ -50,15 +53,24 @@ public sealed class ResourceLimitsTests(PostgresServer postgres, ServerFixture f
             new UpdateResourceLimitsRequest { MigrationId = id, MaxConcurrentBatches = 2 }).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, notPaused.StatusCode);
 
+        // The other tables stay locked in the source until the pause, so however fast t0 copies, the pause comes with
+        // three tables still to copy (the resumed run can then run two at once).
+        await using var holdBack = new NpgsqlConnection(source);
+        await holdBack.OpenAsync();
+        await using var lockTransaction = await holdBack.BeginTransactionAsync();
+        await using (var lockOthers = new NpgsqlCommand("LOCK TABLE t1, t2, t3 IN ACCESS EXCLUSIVE MODE", holdBack, lockTransaction))
+        {
+            await lockOthers.ExecuteNonQueryAsync();
+        }
+
         await Client.StartMigrationAsync(new StartMigrationRequest { MigrationId = id, AutoApprove = true, StartedBy = "tests" });
         await WaitFor.ConditionAsync(
             async () => (await Client.GetMigrationAsync(new GetMigrationRequest { MigrationId = id })).Migration.RowsCopied > 0,
             Timeout, "the first committed page");
-        // While it copies, its copy agents are in memory (the probe at the end, which sees them gone, can see them).
-        await WaitFor.ConditionAsync(() => CopyAgentsActiveAsync(id), TimeSpan.FromSeconds(10), "a copy agent while copying");
         var paused = (await Client.PauseMigrationAsync(new PauseMigrationRequest { MigrationId = id, Reason = "tests" })).Migration;
         Assert.Equal(MigrationPhase.Paused, paused.Phase);
-        Assert.True(paused.RowsCopied < Tables * RowsPerTable, "the migration finished before it could be paused");
+        Assert.True(paused.RowsCopied <= RowsPerTable, $"{paused.RowsCopied} rows copied before the pause, more than t0 has");
+        await lockTransaction.RollbackAsync();
 
         // Out of range: every field named.
         var invalid = await Assert.ThrowsAsync<RpcException>(() => Client.UpdateResourceLimitsAsync(new UpdateResourceLimitsRequest
@@ -99,7 +111,19 @@ public sealed class ResourceLimitsTests(PostgresServer postgres, ServerFixture f
         Assert.Equal(100, shown.Batch.MaxBatchSize);
         Assert.Equal(2, shown.MaxConcurrentBatches);
 
+        // The resumed run's copies wait on the target's tables (SHARE blocks their COPY), so its copy agents are seen
+        // in memory while they copy: the probe at the end, which must see them gone, can see them.
+        await using var holdTarget = new NpgsqlConnection(target);
+        await holdTarget.OpenAsync();
+        await using var targetLock = await holdTarget.BeginTransactionAsync();
+        await using (var lockTarget = new NpgsqlCommand("LOCK TABLE t1, t2, t3 IN SHARE MODE", holdTarget, targetLock))
+        {
+            await lockTarget.ExecuteNonQueryAsync();
+        }
+
         await Client.ResumeMigrationAsync(new ResumeMigrationRequest { MigrationId = id });
+        await WaitFor.ConditionAsync(() => CopyAgentsActiveAsync(id), TimeSpan.FromSeconds(30), "a copy agent while copying");
+        await targetLock.RollbackAsync();
         var events = await MigrationRun.WatchToEndAsync(Client, id, 0, Timeout);
         var migration = (await Client.GetMigrationAsync(new GetMigrationRequest { MigrationId = id })).Migration;
         Assert.True(migration.Phase == MigrationPhase.Completed, $"phase {migration.Phase}: {migration.ErrorMessage}");
@@ -124,15 +148,20 @@ public sealed class ResourceLimitsTests(PostgresServer postgres, ServerFixture f
         Assert.Equal(StatusCode.FailedPrecondition, finished.StatusCode);
 
         // Done range and table agents do not stay in memory.
-        await WaitFor.ConditionAsync(async () => !await CopyAgentsActiveAsync(id), TimeSpan.FromSeconds(30), "the finished copy agents to deactivate");
+        await WaitFor.ConditionAsync(() => CopyAgentsAsync(id), agents => agents.Length == 0, TimeSpan.FromSeconds(30), "the finished copy agents to deactivate");
     }
 
-    private async Task<bool> CopyAgentsActiveAsync(string id)
+    private async Task<bool> CopyAgentsActiveAsync(string id) => (await CopyAgentsAsync(id)).Length > 0;
+
+    /// <summary>The migration's table and range copy agents in memory, comma-separated.</summary>
+    private async Task<string> CopyAgentsAsync(string id)
     {
         var grains = fixture.Server.Services.GetRequiredService<IGrainFactory>();
         var statistics = await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
-        return statistics.Any(s => s.GrainId.ToString().Contains(id, StringComparison.Ordinal)
-            && (s.GrainType.Contains("TableCopyGrain", StringComparison.Ordinal) || s.GrainType.Contains("RangeCopyGrain", StringComparison.Ordinal)));
+        return string.Join(", ", statistics
+            .Where(s => s.GrainId.ToString().Contains(id, StringComparison.Ordinal)
+                && (s.GrainType.Contains("TableCopyGrain", StringComparison.Ordinal) || s.GrainType.Contains("RangeCopyGrain", StringComparison.Ordinal)))
+            .Select(s => s.GrainId.ToString()));
     }
 
     /// <summary>The most tables started and not yet completed at any point of an event sequence.</summary>

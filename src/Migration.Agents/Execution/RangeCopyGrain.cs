@@ -58,6 +58,8 @@ public sealed partial class RangeCopyGrain(IRangeCopier copier, ILocalSiloDetail
     {
         if (_stop is null || _run is null)
         {
+            // A fresh activation (the range finished, and went, before the stop came): nothing to stop, nothing to keep.
+            DeactivateOnIdle();
             return;
         }
 

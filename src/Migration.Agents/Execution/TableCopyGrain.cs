@@ -34,7 +34,7 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
     private (int Range, ErrorContext Error)? _failure;
     private Channel<BatchResult>? _reports;
     private RunNumber? _runNumber;
-    private bool _completedRun;
+    private bool _stopping;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -69,30 +69,43 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
     {
         if (_stop is null || _run is null)
         {
+            // A fresh activation (the table finished, and went, before the stop came): nothing to stop, nothing to keep.
+            DeactivateOnIdle();
             return;
         }
 
-        await _stop.CancelAsync();
-        _reports?.Writer.TryComplete(); // a range waiting to hand over a page report is let go: progress only
-        await Task.WhenAll(_started.ToList().Select(range => StopRangeAsync(range)));
+        _stopping = true;
         try
         {
+            await _stop.CancelAsync();
+            _reports?.Writer.TryComplete(); // a range waiting to hand over a page report is let go: progress only
+            await Task.WhenAll(_started.ToList().Select(range => StopRangeAsync(range)));
             await _run.WaitAsync(TimeSpan.FromSeconds(30));
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             // The ranges' pages in flight are rolled back; their checkpoints are safe either way.
         }
+        finally
+        {
+            _stopping = false;
+        }
 
         if (_run.IsCompleted)
         {
-            // Said again now that this call is over: a run that finished while the stop was under way asked to go while
-            // the call was still executing.
-            Done(_completedRun);
+            Done(); // the run ended during the stop and left going to this point (see RunAsync)
         }
     }
 
-    public Task<bool> IsRunningAsync() => Task.FromResult(_run is { IsCompleted: false });
+    public Task<bool> IsRunningAsync()
+    {
+        if (_run is null)
+        {
+            DeactivateOnIdle(); // activated by this question only
+        }
+
+        return Task.FromResult(_run is { IsCompleted: false });
+    }
 
     public async Task ReportRangeBatchAsync(int range, BatchResult batch)
     {
@@ -118,6 +131,12 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
     public Task ReportRangeCompletedAsync(RangeCopyResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        if (_run is null)
+        {
+            DeactivateOnIdle(); // a fresh activation (the run is over): the range's checkpoint holds the result
+            return Task.CompletedTask;
+        }
+
         _completed[result.Range] = result;
         _progress[result.Range] = (result.RowsCopied, result.Batches);
         _wake.TrySetResult();
@@ -127,6 +146,12 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
     public Task ReportRangeFailedAsync(int range, ErrorContext error)
     {
         ArgumentNullException.ThrowIfNull(error);
+        if (_run is null)
+        {
+            DeactivateOnIdle(); // a fresh activation (the run is over): a new run meets the failure again
+            return Task.CompletedTask;
+        }
+
         _failure ??= (range, error);
         _wake.TrySetResult();
         return Task.CompletedTask;
@@ -143,7 +168,6 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
         var table = request.Table.Table.ToString();
         var orchestrator = GrainFactory.GetGrain<IOrchestratorGrain>(request.MigrationId);
         var started = clock.GetTimestamp();
-        var completed = false;
         _reports = Channel.CreateBounded<BatchResult>(new BoundedChannelOptions(Math.Max(1, request.ReportQueueSize))
         {
             SingleReader = true,
@@ -207,7 +231,6 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
             };
             LogTableCompleted(logger, request.MigrationId, table, rows, ranges.Count);
             await GrainFailover.CallAsync(() => orchestrator.ReportTableCompletedAsync(result, run.Value), clock, CancellationToken.None);
-            completed = true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -231,26 +254,21 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
         finally
         {
             _reports.Writer.TryComplete();
-            Done(completed);
+            if (!_stopping)
+            {
+                // Not while a stop is under way: going then would hold back the ranges' last reports, which the stop
+                // waits for (the activation only goes once idle, and the stop keeps it busy). The stop says it at its end.
+                Done();
+            }
         }
     }
 
     /// <summary>
-    /// The run is over: a completed table's activation goes as soon as it is idle (its ranges are done, its totals are in
-    /// the checkpoints); a stopped or failed one is left to the runtime's usual idle collection, no longer held for days.
+    /// The run is over, completed, stopped or failed: the activation goes as soon as it is idle. Nothing in it is needed
+    /// any more (the totals are in the checkpoints, a failure has been reported), and a stopped table that turns out
+    /// complete when the migration resumes is never started again, so it would otherwise stay until idle collection.
     /// </summary>
-    private void Done(bool completed)
-    {
-        _completedRun = completed;
-        if (completed)
-        {
-            DeactivateOnIdle();
-        }
-        else
-        {
-            DelayDeactivation(TimeSpan.Zero);
-        }
-    }
+    private void Done() => DeactivateOnIdle();
 
     /// <summary>Asks every running range how it is; a range found idle lost its silo and is started again.</summary>
     private async Task PollAsync(TableCopyRequest request, CancellationToken cancellationToken)
