@@ -16,7 +16,7 @@ public sealed class PostgresTableCopierBlockRangeTests(PostgresServer server) : 
     [Theory]
     [InlineData(WritePath.PassThrough)]
     [InlineData(WritePath.Mapped)]
-    public async Task CopyRangeAsync_KeylessTableThreeRanges_EachRangeCopiesItsBlocksOnce(WritePath path)
+    public async Task CopyRangeAsync_KeylessTableThreeStreams_EachRangeCopiesItsBlocksOnce(WritePath path)
     {
         var (source, target) = await CopyTestKit.CreateDatabasesAsync(server, "cp_blocks");
         await CopyTestKit.ExecuteBothAsync(source, target, "CREATE TABLE readings (sensor int, value numeric, note text)");
@@ -25,22 +25,27 @@ public sealed class PostgresTableCopierBlockRangeTests(PostgresServer server) : 
         var plan = await CopyTestKit.PlanAsync(source, "readings", path, []) with { EstimatedRows = 5000 };
         var request = CopyTestKit.Request("blocks", source, target, plan) with { Parallelism = 3 };
 
+        // Three streams, two ranges each (5,000 rows hold two 400-row pages per range, not more).
         var ranges = await Copier.PrepareRangesAsync(request);
-        Assert.Equal([0, 1, 2], ranges.Select(r => r.Number));
+        Assert.Equal([0, 1, 2, 3, 4, 5], ranges.Select(r => r.Number));
         var blocks = await PostgresServer.ScalarAsync<long>(source, "SELECT pg_relation_size('readings') / current_setting('block_size')::bigint");
         var cut = await CutAsync(target, "blocks");
         // Block ends (exclusive) in order; each range's first checkpoint is the block the previous range ends before.
-        Assert.Equal(3, cut.Count);
-        Assert.Null(cut[2].End);
+        Assert.Equal(6, cut.Count);
         Assert.Null(cut[0].Start);
-        Assert.Equal(cut[0].End, cut[1].Start);
-        Assert.Equal(cut[1].End, cut[2].Start);
-        Assert.InRange(long.Parse(cut[0].End!, CultureInfo.InvariantCulture), 1, long.Parse(cut[1].End!, CultureInfo.InvariantCulture) - 1);
-        Assert.InRange(long.Parse(cut[1].End!, CultureInfo.InvariantCulture), 2, blocks - 1);
+        Assert.Null(cut[^1].End);
+        long previous = 0;
+        for (var i = 1; i < cut.Count; i++)
+        {
+            Assert.Equal(cut[i - 1].End, cut[i].Start);
+            var end = cut[i].End is { } e ? long.Parse(e, CultureInfo.InvariantCulture) : blocks;
+            Assert.InRange(long.Parse(cut[i].Start!, CultureInfo.InvariantCulture), previous + 1, end - 1);
+            previous = long.Parse(cut[i].Start!, CultureInfo.InvariantCulture);
+        }
 
         // The ranges one after the other, the last first: each copies only its own blocks.
         var results = new List<RangeCopyResult>();
-        foreach (var number in new[] { 2, 0, 1 })
+        foreach (var number in new[] { 5, 0, 1, 2, 3, 4 })
         {
             var batches = new List<BatchResult>();
             results.Add(await Copier.CopyRangeAsync(request, number, CopyTestKit.Collect(batches)));
@@ -59,7 +64,7 @@ public sealed class PostgresTableCopierBlockRangeTests(PostgresServer server) : 
     }
 
     [Fact]
-    public async Task CopyRangeAsync_BadRowsInTwoKeyRanges_EachRangeCountsOnlyItsOwnQuarantinedRows()
+    public async Task CopyRangeAsync_BadRowsInEveryKeyRange_EachRangeCountsOnlyItsOwnQuarantinedRows()
     {
         var (source, target) = await CopyTestKit.CreateDatabasesAsync(server, "cp_ranges_quarantine");
         await CopyTestKit.ExecuteBothAsync(source, target, "CREATE TABLE items (id bigint PRIMARY KEY, qty int)");
@@ -73,14 +78,16 @@ public sealed class PostgresTableCopierBlockRangeTests(PostgresServer server) : 
         var request = CopyTestKit.Request("ranges_quarantine", source, target, plan) with { Parallelism = 2 };
 
         var ranges = await Copier.PrepareRangesAsync(request);
-        Assert.Equal([0, 1], ranges.Select(r => r.Number));
-        var first = await Copier.CopyRangeAsync(request, 0, CopyTestKit.Collect([]));
-        var second = await Copier.CopyRangeAsync(request, 1, CopyTestKit.Collect([]));
+        Assert.Equal([0, 1, 2, 3], ranges.Select(r => r.Number));
+        var copied = new List<RangeCopyResult>();
+        foreach (var range in ranges)
+        {
+            copied.Add(await Copier.CopyRangeAsync(request, range.Number, CopyTestKit.Collect([])));
+        }
 
-        // Keys 1..2000 and 2001..4000: two bad rows in each.
-        Assert.Equal(2, first.RowsQuarantined);
-        Assert.Equal(2, second.RowsQuarantined);
-        Assert.Equal(3996, first.RowsCopied + second.RowsCopied);
+        // Keys 1..1000, 1001..2000, 2001..3000 and 3001..4000: one bad row in each.
+        Assert.All(copied, r => Assert.Equal(1, r.RowsQuarantined));
+        Assert.Equal(3996, copied.Sum(r => r.RowsCopied));
         Assert.Equal(4L, await PostgresServer.ScalarAsync<long>(target,
             $"SELECT count(*) FROM {CopyTestKit.ControlSchema}.quarantine WHERE migration_id = 'ranges_quarantine'"));
     }

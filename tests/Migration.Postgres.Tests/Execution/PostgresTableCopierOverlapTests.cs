@@ -32,7 +32,8 @@ public sealed class PostgresTableCopierOverlapTests(PostgresServer server) : Cop
         var request = CopyTestKit.Request("overlap", source, target, plan) with { Parallelism = 2 };
 
         var ranges = await Copier.PrepareRangesAsync(request);
-        Assert.Equal([0, 1], ranges.Select(r => r.Number));
+        Assert.True(ranges.Count >= 2, $"cut into {ranges.Count} range(s)");
+        Assert.Equal(Enumerable.Range(0, ranges.Count), ranges.Select(r => r.Number));
         Assert.All(ranges, r => Assert.False(r.Completed));
 
         // Two copies of each range; each waits after its first committed page until its twin has committed one too,
@@ -79,7 +80,8 @@ public sealed class PostgresTableCopierOverlapTests(PostgresServer server) : Cop
         var request = CopyTestKit.Request("overlap_ctid", source, target, plan) with { Parallelism = 2 };
 
         var ranges = await Copier.PrepareRangesAsync(request);
-        Assert.Equal([0, 1], ranges.Select(r => r.Number));
+        Assert.True(ranges.Count >= 2, $"cut into {ranges.Count} range(s)");
+        Assert.Equal(Enumerable.Range(0, ranges.Count), ranges.Select(r => r.Number));
 
         var copies = new List<Task<(int Range, long Rows, int Pages)>>();
         foreach (var range in ranges)
