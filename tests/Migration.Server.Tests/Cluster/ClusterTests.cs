@@ -75,9 +75,10 @@ public sealed partial class ClusterTests(PostgresServer postgres, ClusterFixture
         await victim.Server.KillAsync();
         try
         {
-            // What the dead server left unfinished (read after its death: nothing of it can commit any more).
+            // What the dead server left unfinished (read after its death: nothing of it can commit any more), among every
+            // range it started up to then (it may have finished those it ran when it was chosen and taken others).
             var before = await RangeRowsAsync(target);
-            var orphaned = victim.Ranges.Where(r => !before[r].Completed).ToList();
+            var orphaned = RangesStartedOn(victim.Server).Where(r => !before[r].Completed).ToList();
             Assert.True(orphaned.Count > 0, $"the killed server finished its ranges before it died: {string.Join(", ", before)}");
             await FailOverAndCompleteAsync(cluster, victim.Server, orphaned, before, clock, source, target, id);
         }
