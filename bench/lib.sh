@@ -3,8 +3,11 @@
 # (and $bench_tag to the log prefix):
 #   bench_init NAME          a work directory and the clean-up on exit (server, clusters, work directory unless
 #                            BENCH_KEEP=1; a script's own bench_cleanup_extra runs first when it defines one)
-#   bench_start_clusters     throwaway source and target PostgreSQL clusters with durable settings (fsync,
-#                            synchronous_commit, full_page_writes on); src/tgt run psql on them
+#   bench_start_clusters [SETTING...]  throwaway source and target PostgreSQL clusters with durable settings (fsync,
+#                            synchronous_commit, full_page_writes on), plus SETTINGs (name=value); src/tgt run psql on them
+#   proc_ticks PID 0|1       CPU ticks of a process into $ticks (1: with its reaped children's)
+#   cluster_ticks DIR        CPU ticks of the cluster in DIR into $ticks: postmaster, reaped and live children
+#   cluster_cpu DIR          the same in seconds, printed
 #   now / seconds A B        wall clock, and B - A with two decimals
 #   cpu_seconds PID          user + system CPU time the process has used so far
 #   bench_sample_start FILE PID...   the largest RSS (kB) of the processes every 200 ms into FILE
@@ -58,8 +61,9 @@ bench_cleanup() {
   exit "$code"
 }
 
+# shellcheck disable=SC2120 # settings are optional
 bench_start_clusters() {
-  local durable=(fsync=on synchronous_commit=on full_page_writes=on shared_buffers=256MB max_wal_size=4GB)
+  local durable=(fsync=on synchronous_commit=on full_page_writes=on shared_buffers=256MB max_wal_size=4GB "$@")
   src_pw="bench-src-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
   tgt_pw="bench-tgt-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
   src_port=$(svc_free_port)
@@ -67,6 +71,37 @@ bench_start_clusters() {
   tgt_port=$(svc_free_port)
   while [ "$tgt_port" = "$src_port" ]; do tgt_port=$(svc_free_port); done
   svc_start_postgres "$work/target" "$tgt_port" "$tgt_pw" "${durable[@]}"
+}
+
+# CPU ticks (user + system) of a process into $ticks, with its reaped children's when $2 is 1. Bash only, no
+# subshell, so that the sampler below keeps its 100 ms on a busy machine.
+proc_ticks() {
+  local stat
+  ticks=0
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 0 # gone: a backend that just exited
+  # shellcheck disable=SC2086 # the fields after "pid (comm) "
+  set -- ${stat##*) } "$2"
+  if [ "${!#}" = 1 ]; then ticks=$((${12} + ${13} + ${14} + ${15})); else ticks=$((${12} + ${13})); fi
+}
+
+# CPU ticks a cluster has used into $ticks: its postmaster, the children it reaped, its live children.
+cluster_ticks() {
+  local pm kids kid total
+  ticks=0
+  { read -r pm <"$1/postmaster.pid"; } 2>/dev/null || return 0
+  proc_ticks "$pm" 1
+  total=$ticks
+  kids=()
+  { read -r -a kids <"/proc/$pm/task/$pm/children"; } 2>/dev/null || true # one line without a newline: read "fails"
+  for kid in "${kids[@]}"; do
+    proc_ticks "$kid" 0
+    total=$((total + ticks))
+  done
+  ticks=$total
+}
+cluster_cpu() {
+  cluster_ticks "$1"
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
 }
 
 src() { PGOPTIONS='-c client_min_messages=warning' svc_psql "$src_port" "$src_pw" "$@"; }

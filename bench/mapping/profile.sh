@@ -23,15 +23,7 @@ activity_pid=""
 bench_cleanup_extra() { if [ -n "$activity_pid" ]; then kill "$activity_pid" 2>/dev/null || true; fi; }
 
 bench_init mapping-profile
-durable=(fsync=on synchronous_commit=on full_page_writes=on shared_buffers=256MB max_wal_size=4GB
-  shared_preload_libraries=pg_stat_statements pg_stat_statements.track=all)
-src_pw="profile-src-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
-tgt_pw="profile-tgt-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
-src_port=$(svc_free_port)
-svc_start_postgres "$work/source" "$src_port" "$src_pw" "${durable[@]}"
-tgt_port=$(svc_free_port)
-while [ "$tgt_port" = "$src_port" ]; do tgt_port=$(svc_free_port); done
-svc_start_postgres "$work/target" "$tgt_port" "$tgt_pw" "${durable[@]}"
+bench_start_clusters shared_preload_libraries=pg_stat_statements pg_stat_statements.track=all
 
 (srv_build "$work/build.log") &
 build_pid=$!
@@ -52,17 +44,8 @@ sleep 2
 src legacy -c "SELECT pg_stat_statements_reset()" >/dev/null
 tgt mapped -c "SELECT pg_stat_statements_reset()" >/dev/null
 
-cluster_cpu() {
-  local postmaster=$1 child
-  {
-    awk '{ sub(/^.*\) /, ""); print $14 + $15 }' "/proc/$postmaster/stat"
-    for child in $(pgrep -P "$postmaster"); do awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$child/stat" 2>/dev/null || true; done
-  } | awk -v hz="$(getconf CLK_TCK)" '{ s += $1 } END { printf "%.1f", s / hz }'
-}
-src_postmaster=$(head -n 1 "$work/source/postmaster.pid")
-tgt_postmaster=$(head -n 1 "$work/target/postmaster.pid")
-src_cpu0=$(cluster_cpu "$src_postmaster")
-tgt_cpu0=$(cluster_cpu "$tgt_postmaster")
+src_cpu0=$(cluster_cpu "$work/source")
+tgt_cpu0=$(cluster_cpu "$work/target")
 activity_sql="SELECT coalesce(wait_event_type, 'CPU') || ':' || coalesce(wait_event, '-') || ' ' || state || ' '
   || left(regexp_replace(query, '\s+', ' ', 'g'), 60) FROM pg_stat_activity
   WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND state <> 'idle'"
@@ -78,8 +61,8 @@ bench_run_cli "$work/cli.log" --fk-mode recreate --mapping "$sql/legacy-demo-map
   --description "bench/mapping profile $size"
 kill "$activity_pid" 2>/dev/null || true
 activity_pid=""
-src_cpu=$(awk -v a="$src_cpu0" -v b="$(cluster_cpu "$src_postmaster")" 'BEGIN { printf "%.1f", b - a }')
-tgt_cpu=$(awk -v a="$tgt_cpu0" -v b="$(cluster_cpu "$tgt_postmaster")" 'BEGIN { printf "%.1f", b - a }')
+src_cpu=$(awk -v a="$src_cpu0" -v b="$(cluster_cpu "$work/source")" 'BEGIN { printf "%.1f", b - a }')
+tgt_cpu=$(awk -v a="$tgt_cpu0" -v b="$(cluster_cpu "$work/target")" 'BEGIN { printf "%.1f", b - a }')
 
 echo
 echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — \`${ROWS:+ROWS=$ROWS }bench/mapping/profile.sh\`"

@@ -95,37 +95,6 @@ record() {
   [ "${11}" = ok ] || failures=$((failures + 1))
 }
 
-# CPU ticks (user + system) of a process into $ticks, with its reaped children's when $2 is 1. Bash only, no
-# subshell, so that the sampler below keeps its 100 ms on a busy machine.
-proc_ticks() {
-  local stat
-  ticks=0
-  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 0 # gone: a backend that just exited
-  # shellcheck disable=SC2086 # the fields after "pid (comm) "
-  set -- ${stat##*) } "$2"
-  if [ "${!#}" = 1 ]; then ticks=$((${12} + ${13} + ${14} + ${15})); else ticks=$((${12} + ${13})); fi
-}
-
-# CPU ticks a cluster has used into $ticks: its postmaster, the children it reaped, its live children.
-cluster_ticks() {
-  local pm kids kid total
-  ticks=0
-  { read -r pm <"$1/postmaster.pid"; } 2>/dev/null || return 0
-  proc_ticks "$pm" 1
-  total=$ticks
-  kids=()
-  { read -r -a kids <"/proc/$pm/task/$pm/children"; } 2>/dev/null || true # one line without a newline: read "fails"
-  for kid in "${kids[@]}"; do
-    proc_ticks "$kid" 0
-    total=$((total + ticks))
-  done
-  ticks=$total
-}
-cluster_cpu() {
-  cluster_ticks "$1"
-  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
-}
-
 # cpu_sampler_start FILE PID: every 100 ms "epoch server-ticks source-ticks target-ticks" into FILE, until stopped.
 cpu_sampler_pid=""
 cpu_sampler_start() {
