@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 using Migration.Agents.Abstractions;
 using Migration.Agents.Cluster;
@@ -67,11 +68,9 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
 
     public async Task StopAsync()
     {
-        if (_stop is null || _run is null)
+        if (IsLeftOver())
         {
-            // A fresh activation (the table finished, and went, before the stop came): nothing to stop, nothing to keep.
-            DeactivateOnIdle();
-            return;
+            return; // nothing to stop
         }
 
         _stopping = true;
@@ -97,15 +96,7 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
         }
     }
 
-    public Task<bool> IsRunningAsync()
-    {
-        if (_run is null)
-        {
-            DeactivateOnIdle(); // activated by this question only
-        }
-
-        return Task.FromResult(_run is { IsCompleted: false });
-    }
+    public Task<bool> IsRunningAsync() => Task.FromResult(!IsLeftOver() && !_run.IsCompleted);
 
     public async Task ReportRangeBatchAsync(int range, BatchResult batch)
     {
@@ -131,10 +122,9 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
     public Task ReportRangeCompletedAsync(RangeCopyResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (_run is null)
+        if (IsLeftOver())
         {
-            DeactivateOnIdle(); // a fresh activation (the run is over): the range's checkpoint holds the result
-            return Task.CompletedTask;
+            return Task.CompletedTask; // the range's checkpoint holds the result
         }
 
         _completed[result.Range] = result;
@@ -146,10 +136,9 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
     public Task ReportRangeFailedAsync(int range, ErrorContext error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        if (_run is null)
+        if (IsLeftOver())
         {
-            DeactivateOnIdle(); // a fresh activation (the run is over): a new run meets the failure again
-            return Task.CompletedTask;
+            return Task.CompletedTask; // a new run meets the failure again
         }
 
         _failure ??= (range, error);
@@ -269,6 +258,22 @@ public sealed partial class TableCopyGrain(IRangeCopier copier, TimeProvider clo
     /// complete when the migration resumes is never started again, so it would otherwise stay until idle collection.
     /// </summary>
     private void Done() => DeactivateOnIdle();
+
+    /// <summary>
+    /// Whether this activation never ran the table: a late stop, question or range report activated it after the run
+    /// that was here had ended and gone. It goes again at once (the checkpoints hold what the run did).
+    /// </summary>
+    [MemberNotNullWhen(false, nameof(_run), nameof(_stop))]
+    private bool IsLeftOver()
+    {
+        if (_run is not null && _stop is not null)
+        {
+            return false;
+        }
+
+        DeactivateOnIdle();
+        return true;
+    }
 
     /// <summary>Asks every running range how it is; a range found idle lost its silo and is started again.</summary>
     private async Task PollAsync(TableCopyRequest request, CancellationToken cancellationToken)
