@@ -62,7 +62,7 @@ internal static class ChunkLayout
         // before its first page. Too few keys or blocks: one range.
         var units = split is { } spread ? (Int128)spread.Max - spread.Min + 1 : blocks;
         var ranges = Count(parallelism, units, request.Table.EstimatedRows, request.Batch.MaxBatchSize);
-        var ends = split is { } keys ? KeyEnds(keys, ranges) : BlockEnds(blocks, ranges);
+        var ends = split is { } keys ? KeyEnds(keys, ranges) : EqualEnds(0, blocks, ranges);
         await using (var batch = new NpgsqlBatch(target, transaction))
         {
             string? previousEnd = null;
@@ -133,47 +133,41 @@ internal static class ChunkLayout
     /// </summary>
     internal static IReadOnlyList<long?> KeyEnds(KeySpread keys, int ranges)
     {
-        var ends = new List<long?>(ranges);
-        var histogram = keys.Histogram;
-        if (ranges > 1 && histogram is { Length: > 1 } && histogram.Length - 1 >= ranges)
+        if (ranges <= 1 || keys.Histogram is not { } histogram || histogram.Length - 1 < ranges)
         {
-            var buckets = histogram.Length - 1;
-            for (var n = 1; n < ranges; n++)
-            {
-                var end = histogram[(int)((long)n * buckets / ranges)];
-                if (end < keys.Min || end >= keys.Max || (ends.Count > 0 && end <= ends[^1]))
-                {
-                    ends.Clear(); // not usable (statistics from another time): equal widths instead
-                    break;
-                }
-
-                ends.Add(end);
-            }
-
-            if (ends.Count == ranges - 1)
-            {
-                ends.Add(null);
-                return ends;
-            }
+            return EqualWidths();
         }
 
-        var width = ((Int128)keys.Max - keys.Min + 1) / ranges;
-        for (var n = 0; n < ranges - 1; n++)
+        var buckets = histogram.Length - 1;
+        var ends = new List<long?>(ranges);
+        for (var n = 1; n < ranges; n++)
         {
-            ends.Add((long)((Int128)keys.Min - 1 + width * (n + 1)));
+            var end = histogram[(int)((long)n * buckets / ranges)];
+            if (end < keys.Min || end >= keys.Max || (ends.Count > 0 && end <= ends[^1]))
+            {
+                return EqualWidths(); // not usable (statistics from another time)
+            }
+
+            ends.Add(end);
         }
 
         ends.Add(null);
         return ends;
+
+        List<long?> EqualWidths() => EqualEnds((Int128)keys.Min - 1, (Int128)keys.Max - keys.Min + 1, ranges);
     }
 
-    private static List<long?> BlockEnds(long blocks, int ranges)
+    /// <summary>
+    /// The ends of <paramref name="ranges"/> equal widths of <paramref name="units"/> units that follow
+    /// <paramref name="before"/>, the last one open-ended (null): inclusive keys after min - 1, exclusive blocks after 0.
+    /// </summary>
+    private static List<long?> EqualEnds(Int128 before, Int128 units, int ranges)
     {
         var ends = new List<long?>(ranges);
-        var width = (Int128)blocks / ranges;
+        var width = units / ranges;
         for (var n = 0; n < ranges - 1; n++)
         {
-            ends.Add((long)(width * (n + 1)));
+            ends.Add((long)(before + width * (n + 1)));
         }
 
         ends.Add(null);
