@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Migration.Agents.Abstractions;
 using Migration.Postgres.Execution;
+using Migration.Server.Connections;
 using Migration.Server.Security;
 using Npgsql;
 using NpgsqlTypes;
@@ -16,7 +17,7 @@ namespace Migration.Server.Audit;
 public sealed partial class PostgresAuditTrail(
     IGrainFactory grains,
     NpgsqlDataSourceProvider dataSources,
-    IConfiguration configuration,
+    NamedConnections named,
     IOptions<AuditOptions> options,
     ILogger<PostgresAuditTrail> logger) : IAuditTrail
 {
@@ -121,7 +122,7 @@ public sealed partial class PostgresAuditTrail(
         }
 
         var name = options.Value.Connection;
-        return !string.IsNullOrWhiteSpace(name) && configuration[$"Connections:{name}"] is { Length: > 0 } connectionString
+        return !string.IsNullOrWhiteSpace(name) && named.Find(name) is { Length: > 0 } connectionString
             ? (connectionString, options.Value.ControlSchema)
             : null;
     }

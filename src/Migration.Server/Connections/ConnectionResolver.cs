@@ -11,7 +11,7 @@ namespace Migration.Server.Connections;
 /// under <c>Connections:&lt;name&gt;</c>. Malformed input is INVALID_ARGUMENT; a database that cannot be reached or
 /// refuses the login is FAILED_PRECONDITION; both name the side ("source"/"target") and never echo a password.
 /// </summary>
-public sealed partial class ConnectionResolver(IConfiguration configuration, ILogger<ConnectionResolver> logger)
+public sealed partial class ConnectionResolver(IConfiguration configuration, NamedConnections named, ILogger<ConnectionResolver> logger)
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
 
@@ -26,7 +26,7 @@ public sealed partial class ConnectionResolver(IConfiguration configuration, ILo
         var raw = spec?.KindCase switch
         {
             ConnectionSpec.KindOneofCase.ConnectionString when !string.IsNullOrWhiteSpace(spec.ConnectionString) => spec.ConnectionString,
-            ConnectionSpec.KindOneofCase.Name when !string.IsNullOrWhiteSpace(spec.Name) => configuration[$"Connections:{spec.Name}"]
+            ConnectionSpec.KindOneofCase.Name when !string.IsNullOrWhiteSpace(spec.Name) => FindNamed(spec.Name, side)
                 ?? throw RpcErrors.InvalidArgument($"Unknown {side} connection name '{spec.Name}'.",
                     ($"{side}.name", $"no connection named '{spec.Name}' is configured on the server (Connections:{spec.Name})")),
             _ => throw RpcErrors.InvalidArgument($"The {side} database is missing.",
@@ -58,6 +58,21 @@ public sealed partial class ConnectionResolver(IConfiguration configuration, ILo
         var description = NpgsqlDataSourceProvider.Describe(builder.ConnectionString);
         await ProbeAsync(builder.ConnectionString, side, description, cancellationToken);
         return new ResolvedConnection(builder.ConnectionString, description);
+    }
+
+    /// <summary>The named connection with its secret files read now; a file that cannot be used is FAILED_PRECONDITION.</summary>
+    private string? FindNamed(string name, string side)
+    {
+        try
+        {
+            return named.Find(name);
+        }
+        catch (NamedConnectionException ex)
+        {
+            LogNamedUnusable(logger, side, ex.Message);
+            throw RpcErrors.FailedPrecondition($"The {side} connection '{name}' is configured on the server but cannot be used: {ex.Setting}: {ex.Reason}.",
+                ($"{side}.name", $"{ex.Setting}: {ex.Reason}"));
+        }
     }
 
     /// <summary>
@@ -122,6 +137,9 @@ public sealed partial class ConnectionResolver(IConfiguration configuration, ILo
                 (side, reason));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The {Side} connection asked for cannot be used: {Reason}")]
+    private static partial void LogNamedUnusable(ILogger logger, string side, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot connect to the {Side} database {Description}: {Reason}")]
     private static partial void LogUnreachable(ILogger logger, string side, string description, string reason);

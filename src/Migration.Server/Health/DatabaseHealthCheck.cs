@@ -5,6 +5,7 @@ using Migration.Agents.Abstractions;
 using Migration.Core.Abstractions;
 using Migration.Core.Migrations;
 using Migration.Postgres.Execution;
+using Migration.Server.Connections;
 using Npgsql;
 
 namespace Migration.Server.Health;
@@ -18,25 +19,29 @@ public sealed class DatabaseHealthCheck(
     IMigrationRegistry registry,
     IGrainFactory grains,
     NpgsqlDataSourceProvider dataSources,
-    IConfiguration configuration,
+    NamedConnections named,
     IOptions<HealthThresholds> thresholds) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var databases = await DatabasesAsync(cancellationToken);
-        if (databases.Count == 0)
+        var unusable = new List<(HealthStatus Status, string Text)>();
+        var databases = await DatabasesAsync(unusable, cancellationToken);
+        if (databases.Count == 0 && unusable.Count == 0)
         {
             return HealthCheckResult.Healthy("no database in use");
         }
 
-        var probes = await Task.WhenAll(databases.Select(d => ProbeAsync(d.Key, d.Value.ConnectionString, d.Value.InUse, cancellationToken)));
+        var probes = (await Task.WhenAll(databases.Select(d => ProbeAsync(d.Key, d.Value.ConnectionString, d.Value.InUse, cancellationToken))))
+            .Concat(unusable).ToList();
         var text = string.Join("; ", probes.Select(p => p.Text));
         return probes.Any(p => p.Status == HealthStatus.Unhealthy) ? HealthCheckResult.Unhealthy(text)
             : probes.Any(p => p.Status == HealthStatus.Degraded) ? HealthCheckResult.Degraded(text)
             : HealthCheckResult.Healthy(text);
     }
 
-    private async Task<Dictionary<string, (string ConnectionString, bool InUse)>> DatabasesAsync(CancellationToken cancellationToken)
+    /// <param name="unusable">Named connections whose secret files cannot be used (Degraded: nothing depends on them yet).</param>
+    private async Task<Dictionary<string, (string ConnectionString, bool InUse)>> DatabasesAsync(
+        List<(HealthStatus Status, string Text)> unusable, CancellationToken cancellationToken)
     {
         // Connection string -> label; the same database under two labels is probed once (as in use if either is).
         var byConnection = new Dictionary<string, (string Label, bool InUse)>(StringComparer.Ordinal);
@@ -54,11 +59,18 @@ public sealed class DatabaseHealthCheck(
             byConnection.TryAdd(connections.TargetConnectionString, ($"target of {id}", true));
         }
 
-        foreach (var named in configuration.GetSection("Connections").GetChildren())
+        foreach (var name in named.Names())
         {
-            if (!string.IsNullOrWhiteSpace(named.Value))
+            try
             {
-                byConnection.TryAdd(named.Value, ($"connection '{named.Key}'", false));
+                if (named.Find(name) is { } connectionString)
+                {
+                    byConnection.TryAdd(connectionString, ($"connection '{name}'", false));
+                }
+            }
+            catch (NamedConnectionException ex)
+            {
+                unusable.Add((HealthStatus.Degraded, $"connection '{name}': unusable: {ex.Setting}: {ex.Reason}"));
             }
         }
 

@@ -42,6 +42,7 @@ public static class ServerHostingExtensions
             options.Delay = TimeSpan.Zero;
             options.Period = TimeSpan.FromSeconds(10);
         });
+        builder.Services.AddSingleton<NamedConnections>();
         builder.Services.AddSingleton<ConnectionResolver>();
         builder.AddMigrationSecurity();
 
