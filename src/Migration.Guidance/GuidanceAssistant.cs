@@ -182,6 +182,11 @@ public sealed partial class GuidanceAssistant(
 
         try
         {
+            if (action.Kind == GuidanceActionKind.Rollback)
+            {
+                return await RollbackAsync(migrationId, caller, cancellationToken);
+            }
+
             var snapshot = action.Kind switch
             {
                 GuidanceActionKind.Pause => await gateway.PauseAsync(migrationId, $"paused in the chat by {caller.User}", cancellationToken),
@@ -200,6 +205,37 @@ public sealed partial class GuidanceAssistant(
             return new GuidanceAnswer(failed, "action") { Action = new ActionResult(action.Kind, false, failed, null) };
         }
     }
+
+    /// <summary>The confirmed rollback: the orchestrator removes what the migration wrote, verified against the state before it.</summary>
+    private async Task<GuidanceAnswer> RollbackAsync(string migrationId, GuidanceCaller caller, CancellationToken cancellationToken)
+    {
+        var result = await gateway.RollbackAsync(migrationId, caller.User, $"rolled back in the chat by {caller.User}", cancellationToken);
+        var snapshot = await gateway.GetAsync(migrationId, cancellationToken);
+        if (!result.Verified)
+        {
+            LogRollbackRefused(logger, migrationId, caller.User);
+            var refused = "The new database could not be safely returned to the previous state, so nothing was removed: its tables do not match their state " +
+                          $"before the migration ({result.Summary}). The migration is {Wording.Phase(snapshot?.Phase ?? MigrationPhase.Failed)}; an administrator can restore the backup taken before the first write.";
+            return new GuidanceAnswer(refused, "action") { Action = new ActionResult(GuidanceActionKind.Rollback, false, refused, snapshot) };
+        }
+
+        LogActionDone(logger, migrationId, GuidanceActionKind.Rollback, caller.User);
+        var dropped = result.Tables.Count(t => t.Action == "dropped");
+        var done = $"Done: the new database is safely back to its state before the migration. Removed {Wording.Number(result.RowsRemoved)} records from " +
+                   $"{Wording.Number(result.Tables.Count)} table(s)" + (dropped > 0 ? $" ({dropped} table(s) the migration had created are gone)" : "") +
+                   $", {Wording.Number(result.MappingsRemoved)} id mappings and {Wording.Number(result.CheckpointsRemoved)} saved points; every table has the record count " +
+                   "and content fingerprint it had before. Your source database was not touched. " +
+                   $"The migration is now {Wording.Phase(snapshot?.Phase ?? MigrationPhase.RolledBack)}.";
+        return new GuidanceAnswer(done, "action")
+        {
+            Action = new ActionResult(GuidanceActionKind.Rollback, true, done, snapshot),
+            Figures = [new GuidanceFigure("records removed", Wording.Number(result.RowsRemoved), result.RowsRemoved, "rows")],
+            Sources = ["the rollback's check against the state before the migration"],
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "[{MigrationId}] chat rollback for {User} refused by its check: nothing was changed")]
+    private static partial void LogRollbackRefused(ILogger logger, string migrationId, string user);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "[{MigrationId}] the guidance model timed out; answered with the deterministic engine")]
     private static partial void LogModelTimeout(ILogger logger, string migrationId);

@@ -2,6 +2,7 @@ using Migration.Agents.Abstractions;
 using Migration.Core.Agents;
 using Migration.Core.Catalog;
 using Migration.Core.Migrations;
+using Migration.Core.Recovery;
 using Npgsql;
 
 namespace Migration.Guidance.Abstractions;
@@ -9,6 +10,9 @@ namespace Migration.Guidance.Abstractions;
 /// <summary>The gateway over the migration's orchestrator grain (any server instance reaches any migration).</summary>
 public sealed class GrainMigrationGateway(IGrainFactory grains) : IMigrationGateway
 {
+    /// <summary>Keys of set-aside rows listed per table and reason (the quarantine command lists them all).</summary>
+    private const int KeysShown = 10;
+
     public Task<MigrationSnapshot?> GetAsync(string migrationId, CancellationToken cancellationToken = default) =>
         Grain(migrationId).GetAsync();
 
@@ -31,6 +35,9 @@ public sealed class GrainMigrationGateway(IGrainFactory grains) : IMigrationGate
     public Task<MigrationSnapshot> CancelAsync(string migrationId, string reason, CancellationToken cancellationToken = default) =>
         Grain(migrationId).CancelAsync(reason);
 
+    public Task<RollbackResult> RollbackAsync(string migrationId, string requestedBy, string reason, CancellationToken cancellationToken = default) =>
+        Grain(migrationId).RollbackAsync(new RollbackCommand(requestedBy, reason));
+
     public async Task<IReadOnlyList<QuarantineSummary>> GetQuarantineAsync(string migrationId, CancellationToken cancellationToken = default)
     {
         var connections = await Grain(migrationId).GetConnectionsAsync();
@@ -43,7 +50,8 @@ public sealed class GrainMigrationGateway(IGrainFactory grains) : IMigrationGate
         await using var connection = new NpgsqlConnection(connections.TargetConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            $"SELECT table_name, reason, count(*), min(row_preview) FROM {schema}.quarantine WHERE migration_id = @id " +
+            $"SELECT table_name, reason, count(*), min(row_preview), " +
+            $"(array_agg(coalesce(array_to_string(row_key, ', '), row_preview, '') ORDER BY id))[1:{KeysShown}] FROM {schema}.quarantine WHERE migration_id = @id " +
             "GROUP BY table_name, reason ORDER BY count(*) DESC, table_name", connection);
         command.Parameters.AddWithValue("id", migrationId);
         var result = new List<QuarantineSummary>();
@@ -53,7 +61,10 @@ public sealed class GrainMigrationGateway(IGrainFactory grains) : IMigrationGate
             while (await reader.ReadAsync(cancellationToken))
             {
                 result.Add(new QuarantineSummary(reader.GetString(0), reader.GetString(1), reader.GetInt64(2),
-                    await reader.IsDBNullAsync(3, cancellationToken) ? null : reader.GetString(3)));
+                    await reader.IsDBNullAsync(3, cancellationToken) ? null : reader.GetString(3))
+                {
+                    Keys = reader.GetFieldValue<string[]>(4),
+                });
             }
         }
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)

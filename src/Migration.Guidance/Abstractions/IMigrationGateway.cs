@@ -1,5 +1,6 @@
 using Migration.Core.Agents;
 using Migration.Core.Migrations;
+using Migration.Core.Recovery;
 
 namespace Migration.Guidance.Abstractions;
 
@@ -21,6 +22,13 @@ public interface IMigrationGateway
     Task<MigrationSnapshot> StartAsync(string migrationId, string startedBy, CancellationToken cancellationToken = default);
 
     Task<MigrationSnapshot> CancelAsync(string migrationId, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Rolls the whole migration back (seed level 4, as RecoveryService.RollbackMigration): removes what it wrote to the
+    /// target, verified against the state before it; Verified false means nothing was changed. InvalidOperationException
+    /// when the migration cannot be rolled back in its phase.
+    /// </summary>
+    Task<RollbackResult> RollbackAsync(string migrationId, string requestedBy, string reason, CancellationToken cancellationToken = default);
 
     /// <summary>Rows set aside by the copy (the control schema's quarantine), grouped by table and reason.</summary>
     Task<IReadOnlyList<QuarantineSummary>> GetQuarantineAsync(string migrationId, CancellationToken cancellationToken = default);

@@ -8,4 +8,7 @@ public enum GuidanceActionKind
     ApprovePlan,
     Cancel,
     AnswerDecision,
+
+    /// <summary>"Safely returning to the previous state": removes what the migration wrote to the target (admin only).</summary>
+    Rollback,
 }

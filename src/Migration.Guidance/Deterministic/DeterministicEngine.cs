@@ -50,7 +50,7 @@ public sealed class DeterministicEngine(IMigrationGateway gateway)
             Intent.ChangesSince => Changes(facts, intent.Since ?? facts.Now - TimeSpan.FromMinutes(10)),
             Intent.Mapping => Mapping(facts, intent.Table),
             Intent.DataSafe => DataSafe(facts),
-            Intent.Confirm => new GuidanceAnswer("There is nothing waiting for a yes right now. Ask me to pause, resume or approve, and I will confirm with you first.", "confirm"),
+            Intent.Confirm => new GuidanceAnswer("There is nothing waiting for a yes right now. Ask me to pause, resume, approve or roll back, and I will confirm with you first.", "confirm"),
             Intent.Decline => new GuidanceAnswer("All right, nothing was changed.", "decline"),
             _ => Unknown(facts),
         };
@@ -70,7 +70,7 @@ public sealed class DeterministicEngine(IMigrationGateway gateway)
     private static GuidanceAnswer Help(MigrationFacts facts) => new(
         "I can tell you how far the migration is (overall or per table), when it will be done, why a table is slow, what the plan is and why in this order, " +
         "what happens next, what happens if something goes wrong, which records had problems, what was decided and by whom, what changed since a time, " +
-        "how a table's columns are mapped, whether your data is safe, and what a term means. I can also pause, resume, approve or cancel — I always ask you to confirm first.",
+        "how a table's columns are mapped, whether your data is safe, and what a term means. I can also pause, resume, approve or cancel, and safely return to the previous state — I always ask you to confirm first.",
         "help")
     {
         Suggestions = Suggest(facts),
@@ -476,11 +476,18 @@ public sealed class DeterministicEngine(IMigrationGateway gateway)
             text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{Number(setAside)} record(s) were set aside");
             if (quarantine.Count > 0)
             {
-                text.Append(": ").Append(string.Join("; ", quarantine.Take(5).Select(q =>
-                    $"{Number(q.Rows)} in {Table(q.Table)} because {q.Reason}{(q.Example is null ? "" : $" (e.g. {q.Example})")}")));
+                text.Append(": ").Append(string.Join("; ", quarantine.Take(5).Select(q => $"{Number(q.Rows)} in {Table(q.Table)} because {q.Reason}{Which(q)}")));
+                if (quarantine.Count > 5)
+                {
+                    text.Append(System.Globalization.CultureInfo.InvariantCulture, $"; and {quarantine.Count - 5} more reason(s)");
+                }
             }
 
             text.Append('.');
+            if (setAside > 0)
+            {
+                text.Append(" They are kept for review, not lost: list every one with its details with `migration quarantine " + facts.Migration.Id + "`.");
+            }
             if (errors.Count > 0)
             {
                 text.Append(System.Globalization.CultureInfo.InvariantCulture, $" {errors.Count} error(s) were reported; the last: {errors[^1].Message}");
@@ -511,10 +518,22 @@ public sealed class DeterministicEngine(IMigrationGateway gateway)
         {
             Figures = [new GuidanceFigure("records set aside", Number(setAside), setAside, "rows"), new GuidanceFigure("errors", Number(errors.Count), errors.Count, "errors")],
             Sources = ["the set-aside records in the target's control schema", $"event log up to #{facts.LastSequence}", "the final check"],
-            Table = quarantine.Count == 0 ? null : new GuidanceTableData(["table", "reason", "records"],
-                [.. quarantine.Select(q => (IReadOnlyList<string>)[Table(q.Table), q.Reason, Number(q.Rows)])]),
+            Table = quarantine.Count == 0 ? null : new GuidanceTableData(["table", "reason", "records", "which (keys)"],
+                [.. quarantine.Select(q => (IReadOnlyList<string>)[Table(q.Table), q.Reason, Number(q.Rows), string.Join("; ", q.Keys)])]),
             SubjectTable = table,
         };
+    }
+
+    /// <summary>Which records: their keys (the first few), else an example of their content.</summary>
+    private static string Which(QuarantineSummary summary)
+    {
+        if (summary.Keys.Count == 0 || summary.Keys.All(string.IsNullOrEmpty))
+        {
+            return summary.Example is null ? "" : $" (e.g. {summary.Example})";
+        }
+
+        var shown = summary.Keys.Where(k => !string.IsNullOrEmpty(k)).ToList();
+        return $" ({(shown.Count == 1 ? "key" : "keys")} {string.Join("; ", shown)}{(summary.Rows > shown.Count ? $" and {Number(summary.Rows - shown.Count)} more" : "")})";
     }
 
     private static GuidanceAnswer Pause(MigrationFacts facts) =>
@@ -558,24 +577,53 @@ public sealed class DeterministicEngine(IMigrationGateway gateway)
             $"There is no plan waiting for approval: the migration is {Phase(m.Phase)}.", "approve");
     }
 
+    /// <summary>
+    /// "Safely returning to the previous state": proposes the level-4 rollback of the whole migration (carried out,
+    /// after a "yes" and the admin check, by the orchestrator), saying in plain words what it removes and what it keeps.
+    /// </summary>
     private static GuidanceAnswer Rollback(MigrationFacts facts)
     {
         var m = facts.Migration;
-        var text = "Safely returning to the previous state: your source database is never changed, so it is always the previous state and your applications can keep using it. ";
-        if (m.Phase.IsTerminal() || m.Phase == MigrationPhase.AwaitingApproval && !m.Approved && m.StartedAt is null)
+        const string Always = "Safely returning to the previous state: your source database is never changed, so it always stays as it was and your applications can keep using it. ";
+        if (m.Phase == MigrationPhase.RolledBack)
         {
-            return new GuidanceAnswer(text + (m.StartedAt is null
-                ? "Nothing has been written to the new database yet, so there is nothing to undo."
-                : $"The migration is {Phase(m.Phase)}. Records already copied stay in the new database until it is cleaned up."), "rollback")
+            return new GuidanceAnswer(Always + "This migration has already been safely returned to the previous state: what it had written to the new database was removed" +
+                (m.ErrorMessage is { Length: > 0 } why ? $" ({why})" : ".") + " A new migration can be started when you are ready.", "rollback")
             {
                 Sources = [LiveProgress],
             };
         }
 
-        var proposal = Propose(GuidanceActionKind.Cancel,
-            $"stop the migration for good at {Number(m.RowsCopied)} of {Number(m.RowsTotal)} records. The source stays untouched; records already copied stay in the new database until it is cleaned up",
-            "rollback");
-        return proposal with { Text = text + "An automatic clean-up of the new database is not available yet. What I can do: " + proposal.Text };
+        if (m.StartedAt is null || m.Plan is null)
+        {
+            return new GuidanceAnswer(Always + "Nothing has been written to the new database yet, so there is nothing to undo." +
+                (m.Phase.IsTerminal() ? "" : " If you do not want this migration at all, ask me to cancel it."), "rollback")
+            {
+                Sources = [LiveProgress],
+            };
+        }
+
+        var created = m.Plan.Tables.Where(t => t.CreateInTarget).Select(t => Table(t.Mapping.Target.ToString())).ToList();
+        var existing = m.Plan.Tables.Where(t => !t.CreateInTarget).Select(t => Table(t.Mapping.Target.ToString())).ToList();
+        var removes = new StringBuilder();
+        removes.Append(System.Globalization.CultureInfo.InvariantCulture,
+            $"{(m.Phase is MigrationPhase.Execution or MigrationPhase.Validation ? "stop the copy and " : "")}remove everything this migration wrote to the new database — the {Number(m.RowsCopied)} records copied so far");
+        if (created.Count > 0)
+        {
+            removes.Append(System.Globalization.CultureInfo.InvariantCulture, $", the tables it created there ({Join(created)})");
+        }
+
+        removes.Append(", its saved points and its record of old and new ids — then check that every table");
+        removes.Append(existing.Count > 0 ? $" that was already there ({Join(existing)}) has exactly the records and content it had before the migration" : " is back to its state before the migration");
+        removes.Append(". Your source database is not touched, and nothing that was in the new database before the migration is removed. " +
+                       "If the check finds any difference, nothing is removed at all. Afterwards this migration is over (a new one can be started); only an administrator may do this");
+        var proposal = Propose(GuidanceActionKind.Rollback, "safely return to the previous state (" + removes + ")", "rollback");
+        return proposal with
+        {
+            Text = Always + proposal.Text,
+            Sources = [LiveProgress, PlanSource],
+            Figures = [new GuidanceFigure("records to remove", Number(m.RowsCopied), m.RowsCopied, "rows")],
+        };
     }
 
     private static GuidanceAnswer Cancel(MigrationFacts facts)
@@ -694,6 +742,8 @@ public sealed class DeterministicEngine(IMigrationGateway gateway)
             _ when hint.StartsWith("reject", StringComparison.Ordinal) => "reject",
             _ when hint.Contains("later", StringComparison.Ordinal) || hint.Contains("approve only", StringComparison.Ordinal) => "approve",
             _ when hint.StartsWith("skip", StringComparison.Ordinal) => "skip",
+            _ when hint.StartsWith("adapt", StringComparison.Ordinal) => Core.Mapping.MappingMismatches.AdaptOption,
+            _ when hint.StartsWith("change", StringComparison.Ordinal) => Core.Mapping.MappingMismatches.ChangeTargetOption,
             _ => null,
         };
         return options.FirstOrDefault(o => o.Id == id);

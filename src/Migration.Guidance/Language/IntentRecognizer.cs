@@ -171,7 +171,7 @@ public static partial class IntentRecognizer
     [GeneratedRegex(@"^ (no|nope|n|nah|don t|dont|do not|never mind|nevermind|forget it|not now|no thanks|no thank you)( [a-z ]{0,20})? $", RegexOptions.CultureInvariant)]
     private static partial Regex DeclinePattern();
 
-    [GeneratedRegex(@" (skip (them|those|these|the (rows|records|children|orphans)|those (rows|records))|leave (them|those rows|those records) out|keep (them|those rows|those records) out|(migrate|copy|move|bring|load|add|include) (the )?(parents?|parent tables?|missing parents?|missing tables?|(the )?tables? they point to)( first| too| as well)?|parents? first|(create|add|make|use|insert) (the )?(placeholders?|stand ins?)( (records?|rows?|parents?|for \w+( \w+)?))?|placeholders? (parents?|records?|rows?)|keep (the |them|those |its |the connection )?(rules?|foreign keys?|them|constraints?)|set (them|the rules?|the connection rules?) aside|recreate (them|the rules?|afterwards)|re create (them|afterwards)|option (one|two|three|1|2|3)|(the )?(first|second|third) option|(the )?recommended (one|option)|what you recommend|your recommendation|take the recommendation|reject (the )?plan|approve (it )?but (start|don t start) later|approve only|start later) ", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@" (skip (them|those|these|the (rows|records|children|orphans)|those (rows|records))|leave (them|those rows|those records) out|keep (them|those rows|those records) out|(migrate|copy|move|bring|load|add|include) (the )?(parents?|parent tables?|missing parents?|missing tables?|(the )?tables? they point to)( first| too| as well)?|parents? first|(create|add|make|use|insert) (the )?(placeholders?|stand ins?)( (records?|rows?|parents?|for \w+( \w+)?))?|placeholders? (parents?|records?|rows?)|keep (the |them|those |its |the connection )?(rules?|foreign keys?|them|constraints?)|set (them|the rules?|the connection rules?) aside|recreate (them|the rules?|afterwards)|re create (them|afterwards)|option (one|two|three|1|2|3)|(the )?(first|second|third) option|(the )?recommended (one|option)|what you recommend|your recommendation|take the recommendation|reject (the )?plan|approve (it )?but (start|don t start) later|approve only|start later|adapt (the )?(data|values|rows)|change (the )?target( schema)?) ", RegexOptions.CultureInvariant)]
     private static partial Regex OptionWords();
 
     [GeneratedRegex(@" (map|maps|mapping|mapped|columns?|fields?|transform\w*|convert\w*) ", RegexOptions.CultureInvariant)]
@@ -192,7 +192,7 @@ public static partial class IntentRecognizer
     [GeneratedRegex(@" (safe|safely|safety|lose|losing|loss|lost|corrupt\w*|damage\w*|harm\w*|destroy\w*|backup|intact|touch(ed|es)? my|change my (source|data|old)) ", RegexOptions.CultureInvariant)]
     private static partial Regex SafePattern();
 
-    [GeneratedRegex(@" (roll ?back|rolling back|undo|revert|restore|go back to (how|the way|before)|put (it|everything) back) ", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@" (roll ?(it |everything |this |the migration )?back|rolling back|undo|revert|restore|reverse|go back to (how|the way|before|the previous|the old)|put (it|everything|things|them) back|previous state|as it was before|back to (how it was|normal|the way it was)|take (it|everything) back|clean (it |everything )?up) ", RegexOptions.CultureInvariant)]
     private static partial Regex RollbackPattern();
 
     [GeneratedRegex(@" (cancel|abort|terminate|stop (it |the migration |everything |this )?for good|kill (it|the migration)|give up|call it off) ", RegexOptions.CultureInvariant)]
@@ -219,7 +219,7 @@ public static partial class IntentRecognizer
     [GeneratedRegex(@" (eta|how long|how much (longer|time)|when (will|does|is|should|can)|time (left|remaining)|remaining time|minutes left|hours left|finish(ed)? (by|at)|be (done|finished|ready)|done by|estimated (time|completion)|how soon) ", RegexOptions.CultureInvariant)]
     private static partial Regex EtaPattern();
 
-    [GeneratedRegex(@" (problems?|errors?|fail(ed|ure|ures|ing)?|quarantin\w*|rejected|bad (rows|records|data)|issues?|went wrong|skipped|orphans?|broken|invalid|records? (had|with) (problems|issues|errors)) ", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@" (problems?|errors?|fail(ed|ure|ures|ing)?|quarantin\w*|rejected|bad (rows|records|data)|issues?|went wrong|skipped|orphans?|broken|invalid|records? (had|with) (problems|issues|errors)|set aside|kept out) ", RegexOptions.CultureInvariant)]
     private static partial Regex ProblemsPattern();
 
     [GeneratedRegex(@" (plan|plans|planned|(this|that|what|which|the|in|same|right|loading|load) order(?! items? )|ordering|sequence|which tables? (go|goes|come|comes|are copied|is copied) first|first|waves?|rounds?|strategy|approach) ", RegexOptions.CultureInvariant)]

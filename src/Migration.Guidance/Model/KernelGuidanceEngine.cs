@@ -72,7 +72,7 @@ public sealed class KernelGuidanceEngine(IOptions<GuidanceOptions> options, Dete
         "Answer in short, plain business language. Use these words: a junction table is a \"connection table\", a foreign key a \"connection rule\", " +
         "rollback \"safely returning to the previous state\", an orphan \"data that lost its connection\". " +
         "Every number you give must come from a function result; never invent one. If the functions do not tell you, say you do not know and how to find out. " +
-        "You cannot pause, resume, approve or cancel anything yourself: call propose_action and ask the user to reply yes. " +
+        "You cannot pause, resume, approve, cancel or roll back anything yourself: call propose_action and ask the user to reply yes. " +
         $"Migration {facts.Migration.Id} is {Wording.Phase(facts.Migration.Phase)}. Tables: {string.Join(", ", facts.TableNames)}." +
         (context.LastTable is null ? "" : $" The conversation was last about {context.LastTable}.");
 }

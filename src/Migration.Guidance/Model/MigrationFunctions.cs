@@ -86,20 +86,23 @@ internal sealed class MigrationFunctions(MigrationFacts facts, DeterministicEngi
     [KernelFunction("is_data_safe"), Description("Whether the user's data is safe, and why.")]
     public Task<string> IsDataSafeAsync(CancellationToken cancellationToken) => RunAsync("is_data_safe", Intent.DataSafe, null, cancellationToken);
 
-    [KernelFunction("propose_action"), Description("Proposes pause, resume, approve or cancel. It does NOT carry it out: the user must reply yes to confirm.")]
-    public async Task<string> ProposeActionAsync([Description("One of: pause, resume, approve, cancel")] string action, CancellationToken cancellationToken)
+    [KernelFunction("propose_action"), Description(
+        "Proposes pause, resume, approve, cancel or rollback (safely returning to the previous state: removes what the migration wrote to the new database). " +
+        "It does NOT carry it out: the user must reply yes to confirm, and the user's role is checked then.")]
+    public async Task<string> ProposeActionAsync([Description("One of: pause, resume, approve, cancel, rollback")] string action, CancellationToken cancellationToken)
     {
         var intent = (action ?? "").Trim().ToLowerInvariant() switch
         {
             "pause" => Intent.Pause,
             "resume" => Intent.Resume,
             "approve" => Intent.Approve,
-            "cancel" or "rollback" => Intent.Cancel,
+            "cancel" => Intent.Cancel,
+            "rollback" or "roll back" or "undo" => Intent.Rollback,
             _ => Intent.Unknown,
         };
         if (intent == Intent.Unknown)
         {
-            return "Unknown action; use pause, resume, approve or cancel.";
+            return "Unknown action; use pause, resume, approve, cancel or rollback.";
         }
 
         _calls.Add("propose_action");

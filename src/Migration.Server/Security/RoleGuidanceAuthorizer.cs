@@ -5,7 +5,7 @@ namespace Migration.Server.Security;
 
 /// <summary>
 /// Chat actions need the same roles as the RPCs that do the same thing: pause, resume and cancel need operator,
-/// approving a plan and answering a decision need approver (admin may do all). Asking is open to every role; acting
+/// approving a plan and answering a decision need approver, rolling back needs admin (admin may do all). Asking is open to every role; acting
 /// through the chat is not a way around the roles.
 /// </summary>
 public sealed class RoleGuidanceAuthorizer : IGuidanceAuthorizer
@@ -18,6 +18,8 @@ public sealed class RoleGuidanceAuthorizer : IGuidanceAuthorizer
         {
             GuidanceActionKind.Pause or GuidanceActionKind.Resume or GuidanceActionKind.Cancel => MigrationPolicies.Operate,
             GuidanceActionKind.ApprovePlan or GuidanceActionKind.AnswerDecision => MigrationPolicies.Approve,
+            // Safely returning to the previous state removes what the migration wrote: admin, as RecoveryService.RollbackMigration.
+            GuidanceActionKind.Rollback => MigrationPolicies.Administer,
             _ => MigrationPolicies.Administer,
         };
         var allowed = MigrationPolicies.RolesFor(policy);

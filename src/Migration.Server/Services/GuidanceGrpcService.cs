@@ -403,6 +403,7 @@ public sealed partial class GuidanceGrpcService(
         GuidanceActionKind.Resume => GuidanceAction.Resume,
         GuidanceActionKind.ApprovePlan => GuidanceAction.ApprovePlan,
         GuidanceActionKind.Cancel => GuidanceAction.Cancel,
+        GuidanceActionKind.Rollback => GuidanceAction.Rollback,
         _ => GuidanceAction.AnswerDecision,
     };
 

@@ -18,6 +18,9 @@ public sealed class GuidanceFixture : IAsyncLifetime
 
     public InProcessServer Server => _server ?? throw new InvalidOperationException("The server has not started.");
 
+    /// <summary>How long a conversation is kept without a new turn (configured, not the default).</summary>
+    public static readonly TimeSpan ConversationTtl = TimeSpan.FromDays(3);
+
     public string KeyPrefix { get; } = RedisServer.NewKeyPrefix("guidance");
 
     public string ServiceId { get; } = $"guidance-{Guid.NewGuid():N}";
@@ -60,6 +63,7 @@ public sealed class GuidanceFixture : IAsyncLifetime
         ["Orleans:ClusterId"] = ServiceId,
         ["Orleans:AdvertisedIPAddress"] = "127.0.0.1",
         ["Guidance:DecisionTimeout"] = "00:00:02",
+        ["Guidance:ConversationTtl"] = ConversationTtl.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
     };
 
     public async Task InitializeAsync()

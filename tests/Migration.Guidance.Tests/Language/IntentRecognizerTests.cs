@@ -76,6 +76,14 @@ public sealed class IntentRecognizerTests
     [InlineData("hold on, stop it", Intent.Pause)]
     [InlineData("stop it for good", Intent.Cancel)]
     [InlineData("carry on", Intent.Resume)]
+    [InlineData("roll it back", Intent.Rollback)]
+    [InlineData("undo the migration", Intent.Rollback)]
+    [InlineData("put everything back as it was", Intent.Rollback)]
+    [InlineData("take everything back to the previous state", Intent.Rollback)]
+    [InlineData("clean it up and go back to how it was", Intent.Rollback)]
+    [InlineData("adapt the data", Intent.AnswerDecision)]
+    [InlineData("change the target", Intent.AnswerDecision)]
+    [InlineData("how many rows were set aside?", Intent.Problems)]
     public void Recognize_ActionsAndAnswers_AreRecognized(string message, Intent intent) =>
         Assert.Equal(intent, IntentRecognizer.Recognize(message, Tables, null, null, Now).Intent);
 }

@@ -1,5 +1,6 @@
 using Migration.Contracts.V1;
 using Migration.Guidance.Tests.Infrastructure;
+using Migration.Testing;
 
 namespace Migration.Guidance.Tests.Model;
 
@@ -55,6 +56,41 @@ public sealed class ModelEngineTests(ModelFixture fixture) : IClassFixture<Model
         await Runs.WatchToEndAsync(fixture.Server.Client, id);
         var after = (await fixture.Server.Client.GetMigrationAsync(new GetMigrationRequest { MigrationId = id })).Migration;
         Assert.Equal(MigrationPhase.Completed, after.Phase);
+    }
+
+    [Fact]
+    public async Task Ask_ModelProposesRollback_NothingHappensUntilTheUserConfirms()
+    {
+        var source = await fixture.Postgres.CreateDatabaseAsync("guidance_model_rb_src");
+        await PostgresServer.ExecuteAsync(source, "CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes SELECT g, 'note ' || g FROM generate_series(1, 200) g;");
+        var target = await fixture.Postgres.CreateDatabaseAsync("guidance_model_rb_tgt");
+        var id = await Runs.RunToEndAsync(fixture.Server.Client, source, target);
+        fixture.Model.Clear();
+        fixture.Model.Enqueue(_ => FakeChatCompletionServer.ToolCall("propose_action", new { action = "rollback" }));
+        fixture.Model.Enqueue(request => FakeChatCompletionServer.Text("I can do that. " + FakeChatCompletionServer.LastToolResult(request)));
+        var chat = new Chat(fixture.Guidance, id, user: "kim");
+
+        var proposal = await chat.AskAsync("scrap all of it, I want the old situation back");
+        var before = (await fixture.Server.Client.GetMigrationAsync(new GetMigrationRequest { MigrationId = id })).Migration;
+        var rowsBefore = await PostgresServer.ScalarAsync<long>(target, "SELECT count(*) FROM notes");
+        var confirmed = await chat.AskAsync("yes");
+
+        Assert.Equal(GuidanceEngine.Model, proposal.Engine);
+        Assert.Equal(GuidanceAction.Rollback, proposal.PendingAction.Action);
+        Assert.Contains("Proposed, not done", proposal.Text, StringComparison.Ordinal);
+        Assert.Contains("safely return to the previous state", proposal.Text, StringComparison.Ordinal);
+        // The model can only propose: no function of its own removes anything.
+        var tools = fixture.Model.Requests.First().Body["tools"]!.AsArray().Select(t => (string?)t!["function"]!["name"]).ToList();
+        Assert.DoesNotContain(tools, t => t!.Contains("roll", StringComparison.OrdinalIgnoreCase) || t.Contains("cancel", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(MigrationPhase.Completed, before.Phase);
+        Assert.Equal(200L, rowsBefore);
+        // The "yes" is the user's, carried out by the assistant after the permission check; the model is not asked.
+        Assert.True(confirmed.Action.Succeeded, confirmed.Text);
+        Assert.Equal(GuidanceAction.Rollback, confirmed.Action.Action);
+        Assert.Equal(2, fixture.Model.Requests.Count);
+        var after = (await fixture.Server.Client.GetMigrationAsync(new GetMigrationRequest { MigrationId = id })).Migration;
+        Assert.Equal(MigrationPhase.RolledBack, after.Phase);
+        Assert.False(await PostgresServer.ScalarAsync<bool>(target, "SELECT to_regclass('public.notes') IS NOT NULL"));
     }
 
     [Fact]
