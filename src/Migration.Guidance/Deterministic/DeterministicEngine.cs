@@ -293,7 +293,8 @@ public sealed class DeterministicEngine(IMigrationGateway gateway)
             reasons.Add("its connection rules stay switched on during the load, so each record is checked against its parent as it arrives");
         }
 
-        var problems = facts.Events.Where(e => e.Payload is WarningPayload w && w.Table == table || e.Payload is ErrorPayload).Count();
+        var problems = facts.Events.Count(e => e.Payload is WarningPayload w && w.Table == table
+            || e.Payload is ErrorPayload error && error.Error.Message.Contains(table, StringComparison.Ordinal));
         reasons.Add(problems > 0 ? $"{problems} warning(s) or error(s) were reported for it (retries show up there)" : "no retries or errors were reported for it");
         text.Append(" What I see: ").Append(string.Join("; ", reasons)).Append('.');
         text.Append(" I do not measure database locks; if you suspect one, a database administrator can look at the waiting sessions in the target (pg_stat_activity).");

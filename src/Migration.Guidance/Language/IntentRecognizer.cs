@@ -186,7 +186,7 @@ public static partial class IntentRecognizer
     [GeneratedRegex(@" (decided|decisions? (so far|history|made|earlier|before)|who (approved|started|created|chose|decided|answered)|history|earlier decisions?|previous decisions?|past decisions?|audit|approved by|what did (we|i|you) (decide|choose|pick)) ", RegexOptions.CultureInvariant)]
     private static partial Regex HistoryPattern();
 
-    [GeneratedRegex(@" ((go|goes|went|going) wrong|something (fails|breaks|happens)|if (it|this|the migration|the copy|something|anything) (fails|crashes|breaks|stops|dies)|what if .*(fail|crash|break|die|power|network|outage|error)|what happens (if|when) .*(fail|crash|error|wrong|down|outage|break)|in case of (an )?(error|failure|crash|problem)|plan b|worst case|server (crashes|dies|goes down)) ", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@" ((go|goes|going) wrong|something (fails|breaks|happens)|if (it|this|the migration|the copy|something|anything) (fails|crashes|breaks|stops|dies)|what if .*(fail|crash|break|die|power|network|outage|error)|what happens (if|when) .*(fail|crash|error|wrong|down|outage|break)|in case of (an )?(error|failure|crash|problem)|plan b|worst case|server (crashes|dies|goes down)) ", RegexOptions.CultureInvariant)]
     private static partial Regex WhatIfWrongPattern();
 
     [GeneratedRegex(@" (safe|safely|safety|lose|losing|loss|lost|corrupt\w*|damage\w*|harm\w*|destroy\w*|backup|intact|touch(ed|es)? my|change my (source|data|old)) ", RegexOptions.CultureInvariant)]

@@ -84,6 +84,8 @@ public sealed class IntentRecognizerTests
     [InlineData("adapt the data", Intent.AnswerDecision)]
     [InlineData("change the target", Intent.AnswerDecision)]
     [InlineData("how many rows were set aside?", Intent.Problems)]
+    [InlineData("what went wrong?", Intent.Problems)]
+    [InlineData("what if it goes wrong?", Intent.WhatIfWrong)]
     public void Recognize_ActionsAndAnswers_AreRecognized(string message, Intent intent) =>
         Assert.Equal(intent, IntentRecognizer.Recognize(message, Tables, null, null, Now).Intent);
 }
