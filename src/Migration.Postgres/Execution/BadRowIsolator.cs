@@ -41,11 +41,7 @@ internal sealed class BadRowIsolator(NpgsqlDataSourceProvider dataSources, Quara
         var earlier = await QuarantineWriter.CountAsync(target, targetTransaction, request.ControlSchema, request.MigrationId, context.TableName, cancellationToken);
 
         await using var source = await dataSources.OpenConnectionAsync(request.SourceConnectionString, cancellationToken);
-        await using var sourceTransaction = await source.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        await using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", source, sourceTransaction))
-        {
-            await readOnly.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await using var sourceTransaction = await SourceSnapshot.BeginAsync(source, cancellationToken);
 
         var from = $"FROM {context.Source.Quoted} WHERE {range.SourcePredicate} ORDER BY {(page.Pager.OrderBy.Length > 0 ? page.Pager.OrderBy : "ctid")}";
         long rows;

@@ -324,11 +324,7 @@ public sealed class PostgresTableCopier : ITableCopier, IRangeCopier
         }
 
         await using var source = await _dataSources.OpenConnectionAsync(request.SourceConnectionString, cancellationToken);
-        await using var sourceTransaction = await source.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        await using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", source, sourceTransaction))
-        {
-            await readOnly.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await using var sourceTransaction = await SourceSnapshot.BeginAsync(source, cancellationToken);
 
         var range = await pager.NextAsync(source, sourceTransaction, checkpoint.LastKey, pageSize, cancellationToken);
 
