@@ -19,6 +19,9 @@ internal static class ControlSchemaSql
     /// (<c>source_schema.table#n</c>, or <c>#range.n</c> for a table copied in key ranges — the BatchResult's id), written
     /// in the same transaction as the page's rows and checkpoint, so one batch can be rolled back through it; see
     /// <see cref="Execution.Mapping.MappingControlSql"/> for the per-page policy outcomes of schema-changing copies.
+    /// <c>migration_batch</c> has no index: no query of the service looks a batch up by it (a recovery finds its
+    /// mappings by transaction id and batch-id prefix, a scan either way), and the index cost a third of the time of
+    /// writing the mappings (1M rows: 3.96 s with it, 2.65 s without), so schemas made by earlier versions lose it.
     /// </summary>
     public static string CreateSchema(string schema)
     {
@@ -69,7 +72,7 @@ internal static class ControlSchemaSql
                 row_preview    text,
                 quarantined_at timestamptz NOT NULL DEFAULT now());
             CREATE INDEX IF NOT EXISTS quarantine_migration_table_idx ON {s}.quarantine (migration_id, table_name);
-            CREATE INDEX IF NOT EXISTS migration_mappings_batch_idx ON {s}.migration_mappings (migration_batch);
+            DROP INDEX IF EXISTS {s}.migration_mappings_batch_idx;
             ALTER TABLE {s}.checkpoints ADD COLUMN IF NOT EXISTS range_end text[];
             {Quarantine.QuarantineSql.AddColumns(s)}
             {Execution.Mapping.MappingControlSql.CreateTables(s)}
