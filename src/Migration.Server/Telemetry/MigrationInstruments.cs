@@ -10,13 +10,14 @@ namespace Migration.Server.Telemetry;
 /// <item><c>migration.batch.duration</c> (s, histogram): time of each committed page (seed: batchProcessingTime).</item>
 /// <item><c>migration.batch.rows</c> ({row}, histogram) and <c>migration.rows.copied</c> ({row}, counter; its rate is
 /// records per second).</item>
-/// <item><c>migration.errors</c> ({error}, counter; with <c>error.sql_state</c>, <c>migration.escalation_level</c>):
-/// error rate against <c>migration.batches</c>.</item>
+/// <item><c>migration.errors</c> ({error}, counter; with <c>migration.table</c> (empty for errors of the whole
+/// migration), <c>migration.operation</c>, <c>error.sql_state</c>, <c>migration.escalation_level</c>): error rate against
+/// <c>migration.batches</c>.</item>
 /// <item><c>migration.retries</c> ({retry}, counter; <c>migration.retry.outcome</c> = started|succeeded): resumes after
 /// a failure and how many completed (retry success rate).</item>
 /// <item><c>migration.rollbacks</c> ({rollback}, counter): rollback frequency.</item>
 /// <item><c>migration.integrity.score</c> (gauge 0..1): tables that passed the full validation / tables validated.</item>
-/// <item><c>migration.completion.duration</c> (s, histogram; <c>migration.outcome</c>): execution start to the end.</item>
+/// <item><c>migration.completion.duration</c> (s, histogram; <c>migration.outcome</c>): execution start to the end (a failure is recorded, and a resumed run is measured again from the same start).</item>
 /// <item><c>migration.user_interventions</c> ({intervention}, counter; <c>migration.intervention</c> =
 /// approval|decision): times a person was needed.</item>
 /// <item><c>migration.phase.transitions</c> (counter; <c>migration.phase.from</c>/<c>to</c>).</item>

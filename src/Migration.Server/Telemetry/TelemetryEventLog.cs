@@ -46,10 +46,14 @@ public sealed class TelemetryEventLog(IMigrationEventLog inner, MigrationInstrum
                 instruments.TablesCompleted.Add(1, migration, new("migration.table", table.Table));
                 break;
             case ErrorPayload error:
-                instruments.Errors.Add(1, migration, new("migration.operation", error.Error.Operation),
+                var errorTable = TableOf(error.Error);
+                instruments.Errors.Add(1, migration, new("migration.table", errorTable ?? ""), new("migration.operation", error.Error.Operation),
                     new("error.sql_state", error.Error.SqlState ?? ""), new("migration.escalation_level", error.Error.EscalationLevel));
                 Activity.Current?.AddEvent(new ActivityEvent("migration.error", occurredAt,
-                    new ActivityTagsCollection { ["migration.operation"] = error.Error.Operation, ["error.sql_state"] = error.Error.SqlState }));
+                    new ActivityTagsCollection
+                    {
+                        ["migration.table"] = errorTable, ["migration.operation"] = error.Error.Operation, ["error.sql_state"] = error.Error.SqlState,
+                    }));
                 break;
             case ValidationResultPayload validation when validation.Report.Tables.Count > 0:
                 instruments.IntegrityScore.Record(
@@ -59,6 +63,23 @@ public sealed class TelemetryEventLog(IMigrationEventLog inner, MigrationInstrum
                 RecordPhase(migrationId, migration, phase, occurredAt);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The table an error is about, where it is known: a copy agent's operation is <c>copy &lt;table&gt;</c> and its
+    /// system state starts <c>table &lt;table&gt;:</c> (the bad-row budget's too); errors of the whole migration have none.
+    /// </summary>
+    public static string? TableOf(ErrorContext error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        const string Copy = "copy ", Table = "table ";
+        if (error.Operation.StartsWith(Copy, StringComparison.Ordinal) && error.Operation.Length > Copy.Length)
+        {
+            return error.Operation[Copy.Length..];
+        }
+
+        var end = error.SystemState.IndexOf(": ", StringComparison.Ordinal);
+        return error.SystemState.StartsWith(Table, StringComparison.Ordinal) && end > Table.Length ? error.SystemState[Table.Length..end] : null;
     }
 
     private void RecordBatch(KeyValuePair<string, object?> migration, AgentId agent, BatchCompletedPayload batch)
@@ -111,7 +132,11 @@ public sealed class TelemetryEventLog(IMigrationEventLog inner, MigrationInstrum
             return;
         }
 
-        if (_executionStarted.TryRemove(migrationId, out var started))
+        // A failed run may be resumed: its start is kept, so the resumed run's end is measured from the same start.
+        var measured = phase.To == MigrationPhase.Failed
+            ? _executionStarted.TryGetValue(migrationId, out var started)
+            : _executionStarted.TryRemove(migrationId, out started);
+        if (measured)
         {
             instruments.CompletionDuration.Record((occurredAt - started).TotalSeconds, migration, new("migration.outcome", phase.To.ToString()));
         }

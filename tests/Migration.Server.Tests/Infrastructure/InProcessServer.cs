@@ -38,7 +38,9 @@ public sealed class InProcessServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="settings">Configuration on top of the defaults (e.g. Connections:name).</param>
-    public static async Task<InProcessServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Registrations after the server's own (e.g. an in-memory telemetry exporter).</param>
+    public static async Task<InProcessServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "migration-server-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
@@ -64,6 +66,7 @@ public sealed class InProcessServer : IAsyncDisposable
         var logs = new LogCapture();
         builder.Logging.AddProvider(logs);
         builder.AddMigrationServer();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapMigrationServer();
         await app.StartAsync();
