@@ -80,10 +80,11 @@ public sealed class DataMappingGrain(ICatalogReader reader, IMappingProbe probe)
             return result;
         }
 
-        // SQL paths refer to the positions in the full spec: check it whole, skipping tables the source lacks.
+        // SQL paths refer to the positions in the full spec: check it whole, skipping tables the source lacks and SQL the
+        // validator refused (it is never sent to the database).
         var sqlIssues = await probe.CheckSqlAsync(sourceConnectionString, spec with
         {
-            Tables = spec.Tables.Select(t => source.FindTable(t.Source) is null ? t with { Filter = null, Columns = [] } : t).ToList(),
+            Tables = spec.Tables.Select(t => source.FindTable(t.Source) is null ? t with { Filter = null, Columns = [] } : SqlExpressionGuard.WithoutRefusedSql(t)).ToList(),
         });
         return new MappingValidationResult([.. result.Issues, .. sqlIssues]);
     }

@@ -108,6 +108,10 @@ public static class MappingValidator
             {
                 issues.Add(Error($"{path}.filter", "The row filter is empty; leave it out to migrate every row.", "empty"));
             }
+            else if (map.Filter is { } filter && SqlExpressionGuard.Check(filter, "row filter") is { } unsafeFilter)
+            {
+                issues.Add(Error($"{path}.filter", unsafeFilter, "unsafe-sql"));
+            }
 
             CheckLookups();
             CheckKey();
@@ -354,6 +358,10 @@ public static class MappingValidator
                     if (string.IsNullOrWhiteSpace(column.Expression))
                     {
                         issues.Add(Error($"{at}.expression", "An expression transform needs an expression.", "empty"));
+                    }
+                    else if (SqlExpressionGuard.Check(column.Expression, "expression") is { } unsafeExpression)
+                    {
+                        issues.Add(Error($"{at}.expression", unsafeExpression, "unsafe-sql"));
                     }
 
                     break;
