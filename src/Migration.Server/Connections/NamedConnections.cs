@@ -60,6 +60,11 @@ public sealed class NamedConnections(IConfiguration configuration)
 
     private static string ReadSecret(string name, string setting, string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw Fail(name, setting, $"{path} is a directory, not a file");
+        }
+
         string text;
         try
         {
