@@ -66,6 +66,7 @@ internal static class CliApp
         root.Subcommands.Add(new AskCommand(globals, environment));
         root.Subcommands.Add(new ChatCommand(globals, environment));
         root.Subcommands.Add(new AuditCommand(globals, environment));
+        root.Subcommands.Add(new MetricsCommand(globals, environment));
         root.Subcommands.Add(new QuarantineCommand(globals, environment));
         root.Subcommands.Add(new ApiKeyCommand(globals, environment));
         return root;
