@@ -106,7 +106,8 @@ public static class SqlExpressionGuard
             var (word, followedByParen) = words[w];
             if (QueryWords.Contains(word))
             {
-                return $"The {what} may not contain a query or statement (\"{word.ToUpperInvariant()}\"); it is one expression over the source row's columns.";
+                return $"The {what} may not contain a query or statement (\"{word.ToUpperInvariant()}\"); it is one expression over the source row's columns " +
+                       $"(a column named {word} is written in double quotes: \"{word}\").";
             }
 
             if (followedByParen && (ForbiddenFunctions.Contains(word) || ForbiddenPrefixes.Any(p => word.StartsWith(p, StringComparison.OrdinalIgnoreCase))))
