@@ -20,7 +20,7 @@ public sealed class DatabaseHealthCheck(
     IGrainFactory grains,
     NpgsqlDataSourceProvider dataSources,
     NamedConnections named,
-    IOptions<HealthThresholds> thresholds) : IHealthCheck
+    IOptionsMonitor<HealthThresholds> thresholds) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -89,7 +89,7 @@ public sealed class DatabaseHealthCheck(
             return (inUse ? HealthStatus.Unhealthy : HealthStatus.Degraded, $"{label}: malformed connection string");
         }
 
-        var limits = thresholds.Value;
+        var limits = thresholds.CurrentValue;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(limits.QueryTimeout);
         var stopwatch = Stopwatch.StartNew();
@@ -107,7 +107,9 @@ public sealed class DatabaseHealthCheck(
             var reason = ex switch
             {
                 PostgresException pg => $"{pg.MessageText} (SqlState {pg.SqlState})",
-                OperationCanceledException or TimeoutException => $"no answer within {limits.QueryTimeout.TotalSeconds:0} s",
+                // However Npgsql words it (a cancelled connect is an NpgsqlException around the cancellation).
+                _ when timeout.IsCancellationRequested => $"no answer within {limits.QueryTimeout.TotalSeconds:0.#} s",
+                OperationCanceledException or TimeoutException => $"no answer within {limits.QueryTimeout.TotalSeconds:0.#} s",
                 _ => ex.InnerException?.Message ?? ex.Message,
             };
             return (inUse ? HealthStatus.Unhealthy : HealthStatus.Degraded, $"{label} {description}: unreachable: {Security.SecretRedactor.Redact(reason)}");

@@ -4,14 +4,18 @@ using Microsoft.Extensions.Options;
 namespace Migration.Server.Health;
 
 /// <summary>Free space of the disk holding the server's data (embedded store, logs): seed "diskSpace &gt; 20 % free".</summary>
-public sealed class DiskSpaceHealthCheck(IOptions<HealthThresholds> thresholds, IConfiguration configuration, IHostEnvironment environment) : IHealthCheck
+public sealed class DiskSpaceHealthCheck(IOptionsMonitor<HealthThresholds> thresholds, IConfiguration configuration, IHostEnvironment environment) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var (free, fraction, path) = Measure(thresholds.Value, configuration, environment);
-        var text = $"{fraction:P0} free ({free / (1024 * 1024):N0} MB) on the disk of {path}";
-        return Task.FromResult(fraction < thresholds.Value.DiskFreeCriticalFraction ? HealthCheckResult.Unhealthy(text)
-            : fraction < thresholds.Value.DiskFreeFraction ? HealthCheckResult.Degraded(text)
+        var limits = thresholds.CurrentValue;
+        var (free, fraction, path) = Measure(limits, configuration, environment);
+        var text = $"{ProcessHealthCheck.Percent(fraction)} free ({free / (1024 * 1024):N0} MB) on the disk of {path}";
+        const string Section = HealthThresholds.SectionName;
+        return Task.FromResult(fraction < limits.DiskFreeCriticalFraction
+                ? HealthCheckResult.Unhealthy($"{text}: below {Section}:{nameof(HealthThresholds.DiskFreeCriticalFraction)} {ProcessHealthCheck.Percent(limits.DiskFreeCriticalFraction)}")
+            : fraction < limits.DiskFreeFraction
+                ? HealthCheckResult.Degraded($"{text}: below {Section}:{nameof(HealthThresholds.DiskFreeFraction)} {ProcessHealthCheck.Percent(limits.DiskFreeFraction)}")
             : HealthCheckResult.Healthy(text));
     }
 

@@ -36,9 +36,11 @@ public static class ObservabilityHostingExtensions
         // Spans per agent call, parented across grains (UseOrleans adds to the silo the agent runtime configured).
         builder.UseOrleans(silo => silo.AddActivityPropagation());
 
-        services.AddOptions<HealthThresholds>().Bind(builder.Configuration.GetSection(HealthThresholds.SectionName));
+        services.AddOptions<HealthThresholds>().Bind(builder.Configuration.GetSection(HealthThresholds.SectionName))
+            .Validate(t => t.Validate().Count == 0, "Invalid Health thresholds: fractions are 0..1 and timeouts above zero.").ValidateOnStart();
         services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("databases", tags: [DatabasesTag])
+            // A database that does not answer is reported as such (its probe's own timeout), not left hanging.
+            .AddCheck<DatabaseHealthCheck>("databases", tags: [DatabasesTag], timeout: TimeSpan.FromSeconds(30))
             .AddCheck<DiskSpaceHealthCheck>("disk")
             .AddCheck<ProcessHealthCheck>("process");
         services.Configure<GrpcHealthChecksOptions>(options =>
