@@ -39,13 +39,10 @@ public sealed class DatabaseHealthCheck(
             : HealthCheckResult.Healthy(text);
     }
 
-    /// <param name="unusable">Named connections whose secret files cannot be used (Degraded: nothing depends on them yet).</param>
-    private async Task<Dictionary<string, (string ConnectionString, bool InUse)>> DatabasesAsync(
-        List<(HealthStatus Status, string Text)> unusable, CancellationToken cancellationToken)
+    /// <summary>Source and target of every unfinished migration, with their labels.</summary>
+    private async Task<List<(string ConnectionString, string Label)>> InUseAsync(CancellationToken cancellationToken)
     {
-        // Connection string -> label; the same database under two labels is probed once (as in use if either is).
-        var byConnection = new Dictionary<string, (string Label, bool InUse)>(StringComparer.Ordinal);
-
+        var inUse = new List<(string, string)>();
         foreach (var id in await registry.ListAsync(100, cancellationToken))
         {
             var grain = grains.GetGrain<IOrchestratorGrain>(id);
@@ -55,8 +52,36 @@ public sealed class DatabaseHealthCheck(
                 continue;
             }
 
-            byConnection.TryAdd(connections.SourceConnectionString, ($"source of {id}", true));
-            byConnection.TryAdd(connections.TargetConnectionString, ($"target of {id}", true));
+            inUse.Add((connections.SourceConnectionString, $"source of {id}"));
+            inUse.Add((connections.TargetConnectionString, $"target of {id}"));
+        }
+
+        return inUse;
+    }
+
+    /// <param name="unusable">Named connections whose secret files cannot be used, or the migrations when the store does
+    /// not answer (Degraded: their databases' state is not known).</param>
+    private async Task<Dictionary<string, (string ConnectionString, bool InUse)>> DatabasesAsync(
+        List<(HealthStatus Status, string Text)> unusable, CancellationToken cancellationToken)
+    {
+        // Connection string -> label; the same database under two labels is probed once (as in use if either is).
+        var byConnection = new Dictionary<string, (string Label, bool InUse)>(StringComparer.Ordinal);
+
+        // The migrations are listed from the store: when it does not answer, say so instead of hanging (its own check
+        // reports it Unhealthy).
+        var timeout = thresholds.CurrentValue.StoreTimeout;
+        var listing = InUseAsync(cancellationToken);
+        _ = listing.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        try
+        {
+            foreach (var (connectionString, label) in await listing.WaitAsync(timeout, cancellationToken))
+            {
+                byConnection.TryAdd(connectionString, (label, true));
+            }
+        }
+        catch (TimeoutException)
+        {
+            unusable.Add((HealthStatus.Degraded, $"the migrations in use cannot be listed: the store did not answer within {timeout.TotalSeconds:0.#} s"));
         }
 
         foreach (var name in named.Names())
@@ -77,6 +102,13 @@ public sealed class DatabaseHealthCheck(
         return byConnection.ToDictionary(p => p.Value.Label, p => (p.Key, p.Value.InUse), StringComparer.Ordinal);
     }
 
+    private async Task QueryAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSources.OpenConnectionAsync(connectionString, cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT 1", connection);
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
     private async Task<(HealthStatus Status, string Text)> ProbeAsync(string label, string connectionString, bool inUse, CancellationToken cancellationToken)
     {
         string description;
@@ -95,9 +127,11 @@ public sealed class DatabaseHealthCheck(
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            await using var connection = await dataSources.OpenConnectionAsync(connectionString, timeout.Token);
-            await using var command = new NpgsqlCommand("SELECT 1", connection);
-            await command.ExecuteScalarAsync(timeout.Token);
+            // A database that accepts the connection but never answers may not notice the cancellation before its own
+            // connect timeout: the check does not wait for it (the abandoned attempt ends on its own).
+            var query = QueryAsync(connectionString, timeout.Token);
+            _ = query.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            await query.WaitAsync(limits.QueryTimeout, cancellationToken);
             var elapsed = stopwatch.Elapsed;
             var text = $"{label} {description}: {elapsed.TotalMilliseconds:0} ms";
             return elapsed > limits.QueryResponse ? (HealthStatus.Degraded, text + " (slow)") : (HealthStatus.Healthy, text);

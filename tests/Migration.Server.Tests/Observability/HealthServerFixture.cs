@@ -5,7 +5,7 @@ namespace Migration.Server.Tests.Observability;
 
 /// <summary>
 /// A server of its own on the test Redis reached through a TCP proxy (so the store can be made unreachable), with a
-/// 1 s database probe timeout and a 1 s store timeout; its health thresholds are changed at run time through
+/// 1 s database probe timeout, a 1 s store timeout and health published every second; its health thresholds are changed at run time through
 /// configuration (<see cref="Set"/>), as an operator would.
 /// </summary>
 public sealed class HealthServerFixture : IAsyncLifetime
@@ -32,7 +32,10 @@ public sealed class HealthServerFixture : IAsyncLifetime
             ["Orleans:ServiceId"] = id,
             ["Health:QueryTimeout"] = "00:00:01",
             ["Health:StoreTimeout"] = "00:00:01",
-        });
+        },
+        // The gRPC health service answers from the health publisher's last run: every second here, not every 10.
+        services => Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.Configure<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckPublisherOptions>(
+            services, o => o.Period = TimeSpan.FromSeconds(1)));
     }
 
     /// <summary>Changes configuration keys on the running server and reloads it (null removes a key's override).</summary>

@@ -117,6 +117,7 @@ public sealed class HealthTests(PostgresServer postgres, HealthServerFixture fix
             Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
             Assert.Equal("Unhealthy", checks["store"].Status);
             Assert.Contains("store unreachable: no answer to PING within 1 s", checks["store"].Description, StringComparison.Ordinal);
+            Assert.Contains("the migrations in use cannot be listed: the store did not answer within 1 s", checks["databases"].Description, StringComparison.Ordinal);
             await WaitForGrpcAsync("", ServingStatus.NotServing);
         }
         finally
