@@ -67,6 +67,12 @@ def test_approve_start_watch_runs_to_completion_with_gap_free_events(client, dat
     report = client.validate(migration_id)
     assert report.passed, report.summary
     assert {t.table for t in report.tables if t.passed} >= {"public.customers", "public.orders"}
+    metrics = client.metrics(migration_id)
+    assert metrics.migration.rows_copied == 3400
+    assert metrics.migration.batches_completed == len(batches)
+    assert sum(t.rows for t in metrics.migration.tables) == 3400
+    assert metrics.migration.errors == 0
+    assert metrics.server.working_set_bytes > 0
 
 
 def test_watch_from_a_sequence_resumes_after_it(client, databases):

@@ -14,6 +14,8 @@ from migration.v1 import guidance_pb2 as gpb
 from migration.v1 import guidance_pb2_grpc
 from migration.v1 import migration_pb2 as pb
 from migration.v1 import migration_pb2_grpc
+from migration.v1 import operations_pb2 as opb
+from migration.v1 import operations_pb2_grpc
 
 from .connection import ConnectionOptions, open_channel
 
@@ -90,6 +92,7 @@ class MigrationClient:
         self._channel = channel if channel is not None else open_channel(self.options)
         self.migrations = migration_pb2_grpc.MigrationServiceStub(self._channel)
         self.guidance = guidance_pb2_grpc.GuidanceServiceStub(self._channel)
+        self.operations = operations_pb2_grpc.OperationsServiceStub(self._channel)
 
     # -- lifecycle -------------------------------------------------------------------------------------------------
 
@@ -301,6 +304,13 @@ class MigrationClient:
     def decision_history(self, migration_id: str) -> list[gpb.DecisionHistoryEntry]:
         request = gpb.GetDecisionHistoryRequest(migration_id=migration_id)
         return list(self.guidance.GetDecisionHistory(request, timeout=self.timeout).decisions)
+
+    # -- operations ----------------------------------------------------------------------------------------------
+
+    def metrics(self, migration_id: str) -> opb.GetMetricsResponse:
+        """Live figures without a metrics backend: ``.migration`` (rows, records per second, batch times, errors,
+        retries, rollbacks, integrity score, completion time, per table) and ``.server`` (memory, CPU, disk, health)."""
+        return self.operations.GetMetrics(opb.GetMetricsRequest(migration_id=migration_id), timeout=self.timeout)
 
 
 _CLOSE = object()
