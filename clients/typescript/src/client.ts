@@ -8,6 +8,7 @@ import type { ConnectionSpec } from './generated/migration/v1/ConnectionSpec.js'
 import type { CreateMigrationResponse__Output } from './generated/migration/v1/CreateMigrationResponse.js';
 import type { DecisionCard__Output } from './generated/migration/v1/DecisionCard.js';
 import type { DecisionHistoryEntry__Output } from './generated/migration/v1/DecisionHistoryEntry.js';
+import type { GetMetricsResponse__Output } from './generated/migration/v1/GetMetricsResponse.js';
 import type { GuidanceServiceClient } from './generated/migration/v1/GuidanceService.js';
 import type { Migration__Output } from './generated/migration/v1/Migration.js';
 import type { MigrationEvent__Output } from './generated/migration/v1/MigrationEvent.js';
@@ -15,6 +16,7 @@ import type { MigrationOptions } from './generated/migration/v1/MigrationOptions
 import type { MigrationPhase__Output } from './generated/migration/v1/MigrationPhase.js';
 import type { MigrationPlan__Output } from './generated/migration/v1/MigrationPlan.js';
 import type { MigrationServiceClient } from './generated/migration/v1/MigrationService.js';
+import type { OperationsServiceClient } from './generated/migration/v1/OperationsService.js';
 import type { ValidationReport__Output } from './generated/migration/v1/ValidationReport.js';
 import { migrationPackage } from './protos.js';
 
@@ -115,11 +117,12 @@ type ShortUnaryMethod<Req, Res> = (request: Req, callback: grpc.requestCallback<
  * for await (const event of client.watch(migration!.id)) console.log(event.sequence, event.kind);
  * client.close();
  * ```
- * Failed calls reject with a grpc.ServiceError (`code`, `details`). The raw clients are `migrations` and `guidance`.
+ * Failed calls reject with a grpc.ServiceError (`code`, `details`). The raw clients are `migrations`, `guidance` and `operations`.
  */
 export class MigrationClient {
   readonly migrations: MigrationServiceClient;
   readonly guidance: GuidanceServiceClient;
+  readonly operations: OperationsServiceClient;
   readonly options: ConnectionOptions & { server: string; timeoutMs: number };
 
   constructor(options: ConnectionOptions = {}) {
@@ -132,9 +135,14 @@ export class MigrationClient {
       ...clientOptions,
       channelOverride: this.migrations.getChannel(),
     });
+    this.operations = new pkg.OperationsService(address, credentials, {
+      ...clientOptions,
+      channelOverride: this.migrations.getChannel(),
+    });
   }
 
   close(): void {
+    this.operations.close();
     this.guidance.close();
     this.migrations.close();
   }
@@ -338,5 +346,14 @@ export class MigrationClient {
 
   async decisionHistory(migrationId: string): Promise<DecisionHistoryEntry__Output[]> {
     return (await this.unary(this.guidance, this.guidance.getDecisionHistory, { migrationId })).decisions;
+  }
+
+  /**
+   * Live figures without a metrics backend (OperationsService.GetMetrics): `migration` (rows, records per second,
+   * batch times, errors, retries, rollbacks, integrity score, completion time, per table) and `server` (memory, CPU,
+   * disk, health checks).
+   */
+  metrics(migrationId: string): Promise<GetMetricsResponse__Output> {
+    return this.unary(this.operations, this.operations.getMetrics, { migrationId });
   }
 }

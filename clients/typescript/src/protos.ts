@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 import type { ProtoGrpcType as GuidanceProto } from './generated/guidance.js';
 import type { ProtoGrpcType as MigrationProto } from './generated/migration.js';
+import type { ProtoGrpcType as OperationsProto } from './generated/operations.js';
 
 export const protoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'proto');
 
@@ -19,13 +20,16 @@ export const loaderOptions: protoLoader.Options = {
   includeDirs: [protoRoot],
 };
 
-let loaded: (MigrationProto & GuidanceProto) | undefined;
+let loaded: (MigrationProto & GuidanceProto & OperationsProto) | undefined;
 
 /** The migration.v1 package (services and message types), loaded once. */
-export function migrationPackage(): (MigrationProto & GuidanceProto)['migration']['v1'] {
+export function migrationPackage(): (MigrationProto & GuidanceProto & OperationsProto)['migration']['v1'] {
   if (!loaded) {
-    const definition = protoLoader.loadSync(['migration/v1/migration.proto', 'migration/v1/guidance.proto'], loaderOptions);
-    loaded = grpc.loadPackageDefinition(definition) as unknown as MigrationProto & GuidanceProto;
+    const definition = protoLoader.loadSync(
+      ['migration/v1/migration.proto', 'migration/v1/guidance.proto', 'migration/v1/operations.proto'],
+      loaderOptions,
+    );
+    loaded = grpc.loadPackageDefinition(definition) as unknown as MigrationProto & GuidanceProto & OperationsProto;
   }
   return loaded.migration.v1;
 }

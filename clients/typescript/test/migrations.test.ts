@@ -68,6 +68,12 @@ describe('MigrationClient against a live server', () => {
     assert.equal(postgres.scalar(db.targetDb, 'SELECT count(*) FROM public.order_notes'), '500');
     const report = await client.validate(id);
     assert.equal(report.passed, true, report.summary);
+    const metrics = await client.metrics(id);
+    assert.equal(metrics.migration!.rowsCopied, 3400);
+    assert.equal(metrics.migration!.batchesCompleted, batches.length);
+    assert.equal(metrics.migration!.tables.reduce((sum, t) => sum + t.rows, 0), 3400);
+    assert.equal(metrics.migration!.errors, 0);
+    assert.ok(metrics.server!.workingSetBytes > 0);
   });
 
   it('watch from a sequence resumes right after it', async () => {
