@@ -22,20 +22,20 @@ public sealed class PostgresMappingProbe : IMappingProbe
     public async Task<IReadOnlyList<MappingIssue>> CheckSqlAsync(string sourceConnectionString, MappingSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var checks = new List<(string Path, string Sql, string What)>();
+        var checks = new List<(string Path, string Own, string Sql, string What)>();
         for (var i = 0; i < spec.Tables.Count; i++)
         {
             var table = spec.Tables[i];
             if (table.Filter is { Length: > 0 } filter)
             {
-                checks.Add(($"tables[{i}].filter", $"SELECT 1 FROM {table.Source.Quoted} WHERE ({filter}) LIMIT 0", "row filter"));
+                checks.Add(($"tables[{i}].filter", filter, $"SELECT 1 FROM {table.Source.Quoted} WHERE ({filter}) LIMIT 0", "row filter"));
             }
 
             for (var j = 0; j < table.Columns.Count; j++)
             {
                 if (table.Columns[j] is { Transform: ColumnTransform.Expression, Expression: { Length: > 0 } expression })
                 {
-                    checks.Add(($"tables[{i}].columns[{j}].expression", $"SELECT ({expression}) FROM {table.Source.Quoted} LIMIT 0", "expression"));
+                    checks.Add(($"tables[{i}].columns[{j}].expression", expression, $"SELECT ({expression}) FROM {table.Source.Quoted} LIMIT 0", "expression"));
                 }
             }
         }
@@ -47,11 +47,12 @@ public sealed class PostgresMappingProbe : IMappingProbe
         }
 
         await using var connection = await PostgresSession.OpenAsync(sourceConnectionString, cancellationToken);
-        foreach (var (path, sql, what) in checks)
+        foreach (var (path, own, sql, what) in checks)
         {
-            if (sql.Contains(';', StringComparison.Ordinal))
+            // The spec's own SQL follows the mapping SQL rules before it is parsed here (a ';' inside a string is fine).
+            if (SqlExpressionGuard.Check(own, what) is { } refused)
             {
-                issues.Add(new MappingIssue(MappingIssueSeverity.Error, path, $"The {what} must be one SQL expression without ';'.", "invalid-sql"));
+                issues.Add(new MappingIssue(MappingIssueSeverity.Error, path, refused, "unsafe-sql"));
                 continue;
             }
 

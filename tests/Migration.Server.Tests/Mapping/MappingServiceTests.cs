@@ -106,6 +106,14 @@ public sealed class MappingServiceTests(PostgresServer postgres, ServerFixture f
         });
         Assert.False(invalidSql.Valid);
         Assert.Contains(invalidSql.Issues, i => i.Path == "tables[0].filter" && i.Kind == "invalid-sql" && i.Message.Contains("no_such_column", StringComparison.Ordinal));
+
+        // A ';' inside a string is part of the expression, not a second statement: PostgreSQL checks it like any other.
+        var semicolonInString = await Mapping.ValidateMappingAsync(new ValidateMappingRequest
+        {
+            MigrationId = id,
+            SpecJson = SpecJson.Replace("\"key\": { \"legacyIdColumn\": \"legacy_id\" },", "\"filter\": \"coalesce(email_addr, '') <> 'a;b'\", \"key\": { \"legacyIdColumn\": \"legacy_id\" },", StringComparison.Ordinal),
+        });
+        Assert.DoesNotContain(semicolonInString.Issues, i => i.Path == "tables[0].filter");
     }
 
     [Fact]
